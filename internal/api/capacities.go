@@ -1,0 +1,83 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/bindery-dev/bindery/internal/catalog"
+	"github.com/bindery-dev/bindery/internal/model"
+)
+
+func (a *API) listCapacities(w http.ResponseWriter, r *http.Request) error {
+	cs, err := a.cat.ListCapacities(r.Context())
+	if err != nil {
+		return err
+	}
+	out := make([]capacityDTO, len(cs))
+	for i, c := range cs {
+		out[i] = toCapacity(c)
+	}
+	writeList(w, out)
+	return nil
+}
+
+type createCapacityRequest struct {
+	DisplayName string               `json:"displayName"`
+	SKU         string               `json:"sku"`
+	Region      string               `json:"region"`
+	Admins      []string             `json:"admins"`
+	State       model.CapacityState  `json:"state"`
+	Limits      model.CapacityLimits `json:"limits"`
+}
+
+func (a *API) createCapacity(w http.ResponseWriter, r *http.Request) error {
+	var req createCapacityRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	c := &model.Capacity{DisplayName: req.DisplayName, SKU: req.SKU, Region: req.Region, Admins: req.Admins,
+		State: req.State, Limits: req.Limits}
+	if err := a.cat.CreateCapacity(r.Context(), c); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, toCapacity(c))
+	return nil
+}
+
+func (a *API) getCapacity(w http.ResponseWriter, r *http.Request) error {
+	c, err := a.cat.GetCapacity(r.Context(), r.PathValue("capacityId"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toCapacity(c))
+	return nil
+}
+
+func (a *API) updateCapacity(w http.ResponseWriter, r *http.Request) error {
+	var p catalog.CapacityPatch
+	if err := decodeJSON(r, &p); err != nil {
+		return err
+	}
+	c, err := a.cat.UpdateCapacity(r.Context(), r.PathValue("capacityId"), p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toCapacity(c))
+	return nil
+}
+
+func (a *API) suspendCapacity(w http.ResponseWriter, r *http.Request) error {
+	return a.setCapacityState(w, r, model.CapacitySuspended)
+}
+
+func (a *API) resumeCapacity(w http.ResponseWriter, r *http.Request) error {
+	return a.setCapacityState(w, r, model.CapacityActive)
+}
+
+func (a *API) setCapacityState(w http.ResponseWriter, r *http.Request, s model.CapacityState) error {
+	c, err := a.cat.SetCapacityState(r.Context(), r.PathValue("capacityId"), s)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toCapacity(c))
+	return nil
+}

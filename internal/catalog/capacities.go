@@ -1,0 +1,84 @@
+package catalog
+
+import (
+	"context"
+
+	"github.com/bindery-dev/bindery/internal/errs"
+	"github.com/bindery-dev/bindery/internal/model"
+)
+
+// CapacityPatch holds the fields an update may change; nil leaves a field as it is.
+type CapacityPatch struct {
+	DisplayName *string               `json:"displayName"`
+	SKU         *string               `json:"sku"`
+	Region      *string               `json:"region"`
+	Admins      *[]string             `json:"admins"`
+	Limits      *model.CapacityLimits `json:"limits"`
+}
+
+// CreateCapacity validates and stores a new Active capacity (unless State says Suspended).
+func (s *Service) CreateCapacity(ctx context.Context, c *model.Capacity) error {
+	c.ID = model.NewID()
+	if c.State == "" {
+		c.State = model.CapacityActive
+	}
+	if c.Admins == nil {
+		c.Admins = []string{}
+	}
+	c.Limits = c.Limits.WithDefaults()
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return s.store.CreateCapacity(ctx, c)
+}
+
+// UpdateCapacity applies a patch.
+func (s *Service) UpdateCapacity(ctx context.Context, id string, p CapacityPatch) (*model.Capacity, error) {
+	c, err := s.GetCapacity(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.DisplayName != nil {
+		c.DisplayName = *p.DisplayName
+	}
+	if p.SKU != nil {
+		c.SKU = *p.SKU
+	}
+	if p.Region != nil {
+		c.Region = *p.Region
+	}
+	if p.Admins != nil {
+		c.Admins = *p.Admins
+	}
+	if p.Limits != nil {
+		c.Limits = p.Limits.WithDefaults()
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, s.store.UpdateCapacity(ctx, c)
+}
+
+// SetCapacityState suspends or resumes a capacity.
+func (s *Service) SetCapacityState(ctx context.Context, id string, state model.CapacityState) (*model.Capacity, error) {
+	c, err := s.GetCapacity(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	c.State = state
+	return c, s.store.UpdateCapacity(ctx, c)
+}
+
+// GetCapacity returns a capacity by id.
+func (s *Service) GetCapacity(ctx context.Context, id string) (*model.Capacity, error) {
+	nid, ok := model.NormalizeID(id)
+	if !ok {
+		return nil, errs.NotFound("capacity", id)
+	}
+	return s.store.GetCapacity(ctx, nid)
+}
+
+// ListCapacities returns every capacity.
+func (s *Service) ListCapacities(ctx context.Context) ([]*model.Capacity, error) {
+	return s.store.ListCapacities(ctx)
+}

@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os/signal"
+	"syscall"
+
+	"github.com/bindery-dev/bindery/internal/config"
+	"github.com/bindery-dev/bindery/internal/demo"
+	"github.com/bindery-dev/bindery/internal/server"
+)
+
+func runServe(ctx context.Context, env Env, args []string) error {
+	fs := newFlagSet(env, "serve", "[flags]")
+	_, binder := config.Bind(fs, getenv(env))
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "bindery serve: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	cfg, err := binder.Finish()
+	if err != nil {
+		return fmt.Errorf("invalid settings:\n%w", err)
+	}
+	log := newLogger(env, cfg)
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	srv, err := server.New(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	if cfg.Demo {
+		info, err := demo.Seed(ctx, srv.Catalog, demo.Options{DataDir: cfg.DataDir, PublicURL: cfg.PublicURL, AdminKey: srv.AdminKey, Logger: log})
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("demo: %w", err)
+		}
+		fmt.Fprintf(env.Stderr, "\nBindery demo is ready at %s\n  report: %s\n  API key: in %s (demo.json has every id)\n\n",
+			cfg.PublicURL, info.ReportEmbedURL, cfg.DataDir+"/admin.key")
+	}
+	return srv.Serve(ctx, ln)
+}
+
+func newLogger(env Env, cfg *config.Config) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(env.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(env.Stderr, opts))
+}

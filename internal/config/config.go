@@ -1,0 +1,181 @@
+// Package config holds Bindery's typed settings, read from flags and BINDERY_*
+// environment variables (a flag wins over the environment), and validates them
+// at start so a bad setting fails with a clear message instead of later.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything `bindery serve` needs.
+type Config struct {
+	Addr            string        // listen address, host:port
+	DataDir         string        // metadata database, dataset files, keys
+	PublicURL       string        // base URL browsers and apps use; embedUrl is built from it
+	LogFormat       string        // text or json
+	LogLevel        string        // debug, info, warn, error
+	AdminKey        string        // bearer key for the management API (BINDERY_ADMIN_KEY or _FILE)
+	Demo            bool          // seed the demo content at start
+	MaxBodyBytes    int64         // JSON request bodies
+	MaxUploadBytes  int64         // CSV/Parquet uploads
+	ShutdownTimeout time.Duration // how long in-flight requests may take to finish on SIGTERM
+	DatasetIdle     time.Duration // close a dataset's files after this long unused
+}
+
+// Defaults returns the settings used when nothing is given.
+func Defaults() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		DataDir:         "bindery-data",
+		LogFormat:       "text",
+		LogLevel:        "info",
+		MaxBodyBytes:    16 << 20,
+		MaxUploadBytes:  4 << 30,
+		ShutdownTimeout: 30 * time.Second,
+		DatasetIdle:     5 * time.Minute,
+	}
+}
+
+// Env reads a variable; tests pass their own.
+type Env func(string) string
+
+// Bind registers serve's flags on fs, with defaults taken from env (BINDERY_*).
+// Call Finish after fs.Parse.
+func Bind(fs *flag.FlagSet, env Env) (*Config, *Binder) {
+	c := Defaults()
+	b := &Binder{cfg: &c, env: env}
+	fs.StringVar(&c.Addr, "addr", b.str("BINDERY_ADDR", c.Addr), "listen address `host:port` (env BINDERY_ADDR)")
+	fs.StringVar(&c.DataDir, "data", b.str("BINDERY_DATA", c.DataDir), "data `dir`ectory: metadata, datasets, keys (env BINDERY_DATA)")
+	fs.StringVar(&c.PublicURL, "public-url", b.str("BINDERY_PUBLIC_URL", ""), "public base `URL` used in embedUrl (env BINDERY_PUBLIC_URL; default http://ADDR)")
+	fs.StringVar(&c.LogFormat, "log-format", b.str("BINDERY_LOG_FORMAT", c.LogFormat), "log format: text or json (env BINDERY_LOG_FORMAT)")
+	fs.StringVar(&c.LogLevel, "log-level", b.str("BINDERY_LOG_LEVEL", c.LogLevel), "log level: debug, info, warn or error (env BINDERY_LOG_LEVEL)")
+	fs.BoolVar(&c.Demo, "demo", b.bool("BINDERY_DEMO", false), "seed the demo capacity, workspaces, datasets and report (env BINDERY_DEMO)")
+	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", b.int("BINDERY_MAX_BODY_BYTES", c.MaxBodyBytes), "largest JSON request body (env BINDERY_MAX_BODY_BYTES)")
+	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", b.int("BINDERY_MAX_UPLOAD_BYTES", c.MaxUploadBytes), "largest CSV/Parquet upload (env BINDERY_MAX_UPLOAD_BYTES)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", b.dur("BINDERY_SHUTDOWN_TIMEOUT", c.ShutdownTimeout), "time in-flight requests get to finish on SIGTERM (env BINDERY_SHUTDOWN_TIMEOUT)")
+	fs.DurationVar(&c.DatasetIdle, "dataset-idle", b.dur("BINDERY_DATASET_IDLE", c.DatasetIdle), "close a dataset's files after this long unused (env BINDERY_DATASET_IDLE)")
+	return &c, b
+}
+
+// Binder collects environment parse errors until Finish.
+type Binder struct {
+	cfg  *Config
+	env  Env
+	errs []error
+}
+
+func (b *Binder) str(key, def string) string {
+	if v := b.env(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func (b *Binder) bool(key string, def bool) bool {
+	v := b.env(key)
+	if v == "" {
+		return def
+	}
+	p, err := strconv.ParseBool(v)
+	if err != nil {
+		b.errs = append(b.errs, fmt.Errorf("%s=%q: want true or false", key, v))
+	}
+	return p
+}
+
+func (b *Binder) int(key string, def int64) int64 {
+	v := b.env(key)
+	if v == "" {
+		return def
+	}
+	p, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		b.errs = append(b.errs, fmt.Errorf("%s=%q: want a whole number", key, v))
+	}
+	return p
+}
+
+func (b *Binder) dur(key string, def time.Duration) time.Duration {
+	v := b.env(key)
+	if v == "" {
+		return def
+	}
+	p, err := time.ParseDuration(v)
+	if err != nil {
+		b.errs = append(b.errs, fmt.Errorf("%s=%q: want a duration such as 30s", key, v))
+	}
+	return p
+}
+
+// Finish reads secrets (BINDERY_ADMIN_KEY, or a file named by BINDERY_ADMIN_KEY_FILE),
+// fills derived defaults and validates.
+func (b *Binder) Finish() (*Config, error) {
+	c := b.cfg
+	c.AdminKey = b.env("BINDERY_ADMIN_KEY")
+	if f := b.env("BINDERY_ADMIN_KEY_FILE"); f != "" {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			b.errs = append(b.errs, fmt.Errorf("BINDERY_ADMIN_KEY_FILE: %w", err))
+		}
+		c.AdminKey = strings.TrimSpace(string(raw))
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = "http://" + c.Addr
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	if err := c.Validate(); err != nil {
+		b.errs = append(b.errs, err)
+	}
+	return c, errors.Join(b.errs...)
+}
+
+// Validate checks every setting and names the ones that are wrong.
+func (c *Config) Validate() error {
+	var problems []error
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Errorf(format, args...)) }
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+		bad("--addr %q: want host:port, such as 127.0.0.1:8080", c.Addr)
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		bad("--addr %q: port must be a number from 0 to 65535", c.Addr)
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		bad("--data: a directory is required")
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("--public-url %q: want an absolute http(s) URL such as https://analytics.example.com", c.PublicURL)
+	} else if u.RawQuery != "" || u.Fragment != "" {
+		bad("--public-url %q: must not have a query or fragment", c.PublicURL)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("--log-format %q: want text or json", c.LogFormat)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("--log-level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	if c.AdminKey != "" && len(c.AdminKey) < 16 {
+		bad("BINDERY_ADMIN_KEY: must be at least 16 characters")
+	}
+	if c.MaxBodyBytes < 1024 {
+		bad("--max-body-bytes: must be at least 1024")
+	}
+	if c.MaxUploadBytes < 1024 {
+		bad("--max-upload-bytes: must be at least 1024")
+	}
+	if c.ShutdownTimeout <= 0 {
+		bad("--shutdown-timeout: must be positive")
+	}
+	if c.DatasetIdle <= 0 {
+		bad("--dataset-idle: must be positive")
+	}
+	return errors.Join(problems...)
+}

@@ -1,0 +1,158 @@
+package query
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/bindery-dev/bindery/internal/errs"
+	"github.com/bindery-dev/bindery/internal/model"
+)
+
+// edge is a many-to-one relationship followed from its many side.
+type edge struct {
+	from     *model.Table
+	fromCol  *model.Column
+	to       *model.Table
+	toCol    *model.Column
+	relIndex int
+}
+
+// joinPlan is the FROM clause: a base table and the dimensions reached from it
+// by following relationships from their many side to their one side, so that
+// a filter on a dimension restricts the base table's rows.
+type joinPlan struct {
+	base  *model.Table
+	via   map[string]edge // folded table name -> the edge that reaches it
+	order []string        // tables in join order (base first)
+}
+
+func fold(s string) string { return strings.ToLower(s) }
+
+// edges lists the model's relationships as many-to-one edges per table.
+func edges(def *model.DatasetDefinition) map[string][]edge {
+	out := map[string][]edge{}
+	for i, r := range def.Relationships {
+		from, ok1 := def.Table(r.FromTable)
+		to, ok2 := def.Table(r.ToTable)
+		if !ok1 || !ok2 {
+			continue
+		}
+		fc, ok1 := from.Column(r.FromColumn)
+		tc, ok2 := to.Column(r.ToColumn)
+		if !ok1 || !ok2 {
+			continue
+		}
+		out[fold(from.Name)] = append(out[fold(from.Name)], edge{from, fc, to, tc, i})
+	}
+	return out
+}
+
+// reach returns the tables reachable from base, each with the edge that first reaches it (BFS, model order).
+func reach(def *model.DatasetDefinition, all map[string][]edge, base *model.Table) *joinPlan {
+	p := &joinPlan{base: base, via: map[string]edge{}, order: []string{fold(base.Name)}}
+	seen := map[string]bool{fold(base.Name): true}
+	for i := 0; i < len(p.order); i++ {
+		for _, e := range all[p.order[i]] {
+			k := fold(e.to.Name)
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			p.via[k] = e
+			p.order = append(p.order, k)
+		}
+	}
+	return p
+}
+
+func (p *joinPlan) reaches(t *model.Table) bool {
+	k := fold(t.Name)
+	_, ok := p.via[k]
+	return ok || k == fold(p.base.Name)
+}
+
+// keyOf returns the one-side key column of a joined dimension; false for the base table.
+func (p *joinPlan) keyOf(t *model.Table) (expr, bool) {
+	e, ok := p.via[fold(t.Name)]
+	if !ok {
+		return nil, false
+	}
+	return col{e.to, e.toCol}, true
+}
+
+// chooseBase picks the table the query reads rows from: one that reaches every
+// required table. It prefers a required table (the fact a value aggregates),
+// then the candidate reaching the fewest tables (the nearest common fact).
+func chooseBase(def *model.DatasetDefinition, required []*model.Table) (*joinPlan, error) {
+	all := edges(def)
+	var best *joinPlan
+	bestScore := 0
+	for i := range def.Tables {
+		p := reach(def, all, &def.Tables[i])
+		ok := true
+		isRequired := false
+		for _, t := range required {
+			if !p.reaches(t) {
+				ok = false
+				break
+			}
+			if fold(t.Name) == fold(def.Tables[i].Name) {
+				isRequired = true
+			}
+		}
+		if !ok {
+			continue
+		}
+		score := len(p.order)
+		if isRequired {
+			score -= 100000
+		}
+		if best == nil || score < bestScore {
+			best, bestScore = p, score
+		}
+	}
+	if best == nil {
+		names := make([]string, len(required))
+		for i, t := range required {
+			names[i] = t.Name
+		}
+		return nil, errs.Invalid("", "no table is related to all of %s through many-to-one relationships", strings.Join(names, ", "))
+	}
+	return best, nil
+}
+
+// from renders the FROM clause, joining only the tables in need (and the tables on their paths).
+func (p *joinPlan) from(w *writer, need map[string]bool) {
+	// Close need over the paths back to the base.
+	for k := range need {
+		for {
+			e, ok := p.via[k]
+			if !ok {
+				break
+			}
+			k = fold(e.from.Name)
+			need[k] = true
+		}
+	}
+	w.aliases = map[string]string{}
+	w.aliases[fold(p.base.Name)] = "t0"
+	w.str(" FROM ")
+	w.ident(p.base.Name)
+	w.str(" AS t0")
+	n := 1
+	for _, k := range p.order[1:] {
+		if !need[k] {
+			continue
+		}
+		e := p.via[k]
+		a := fmt.Sprintf("t%d", n)
+		n++
+		w.aliases[k] = a
+		w.str(" LEFT JOIN ")
+		w.ident(e.to.Name)
+		w.str(" AS " + a + " ON ")
+		col{e.from, e.fromCol}.render(w)
+		w.str(" = ")
+		col{e.to, e.toCol}.render(w)
+	}
+}

@@ -1,0 +1,153 @@
+// Package server wires Bindery together — metadata store, dataset engine,
+// catalog, API, metrics — and runs the HTTP server with graceful shutdown.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/bindery-dev/bindery/internal/api"
+	"github.com/bindery-dev/bindery/internal/auth"
+	"github.com/bindery-dev/bindery/internal/catalog"
+	"github.com/bindery-dev/bindery/internal/config"
+	"github.com/bindery-dev/bindery/internal/engine"
+	"github.com/bindery-dev/bindery/internal/store/sqlite"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Server is a running Bindery.
+type Server struct {
+	cfg      *config.Config
+	log      *slog.Logger
+	store    *sqlite.DB
+	engine   *engine.Manager
+	Catalog  *catalog.Service
+	API      *api.API
+	AdminKey string
+	handler  http.Handler
+	stopping atomic.Bool
+}
+
+// New opens the data directory and builds the server. Close releases it.
+func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("data directory %s: %w", cfg.DataDir, err)
+	}
+	st, err := sqlite.Open(ctx, sqlite.Options{Path: filepath.Join(cfg.DataDir, "bindery.db"), Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("metadata store: %w", err)
+	}
+	eng, err := engine.Open(engine.Options{Dir: filepath.Join(cfg.DataDir, "datasets"), IdleTimeout: cfg.DatasetIdle, Logger: log})
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("dataset engine: %w", err)
+	}
+	key := cfg.AdminKey
+	if key == "" {
+		if key, err = loadOrCreateAdminKey(filepath.Join(cfg.DataDir, "admin.key")); err != nil {
+			eng.Close()
+			st.Close()
+			return nil, err
+		}
+	}
+	s := &Server{cfg: cfg, log: log, store: st, engine: eng, AdminKey: key}
+	s.Catalog = catalog.New(catalog.Options{Store: st, Engine: eng, Logger: log})
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.API = api.New(api.Options{
+		Catalog: s.Catalog, Auth: auth.AdminKey{Key: key}, PublicURL: cfg.PublicURL,
+		UploadDir: filepath.Join(cfg.DataDir, "uploads"), MaxBodyBytes: cfg.MaxBodyBytes, MaxUploadBytes: cfg.MaxUploadBytes,
+		Logger: log, Registerer: reg, Ready: s.ready,
+	})
+	s.API.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	s.handler = s.API
+	return s, nil
+}
+
+// Handler is the server's root handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+func (s *Server) ready() error {
+	if s.stopping.Load() {
+		return errors.New("shutting down")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if _, err := s.store.ListCapacities(ctx); err != nil {
+		return fmt.Errorf("metadata store: %w", err)
+	}
+	return nil
+}
+
+// Serve serves on ln until ctx is done, then stops accepting, lets in-flight
+// requests finish (up to the shutdown timeout) and returns.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	s.log.Info("serving", "addr", ln.Addr().String(), "publicUrl", s.cfg.PublicURL, "data", s.cfg.DataDir)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	s.stopping.Store(true)
+	s.log.Info("shutting down: finishing in-flight requests", "timeout", s.cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	s.log.Info("stopped")
+	return nil
+}
+
+// Close releases the engine and the store.
+func (s *Server) Close() error {
+	return errors.Join(s.engine.Close(), s.store.Close())
+}
+
+// loadOrCreateAdminKey keeps a generated key in the data directory, readable only by its owner,
+// so a server is never open without authentication even when no key is configured.
+func loadOrCreateAdminKey(path string) (string, error) {
+	raw, err := os.ReadFile(path)
+	if err == nil {
+		if k := strings.TrimSpace(string(raw)); len(k) >= 16 {
+			return k, nil
+		}
+		return "", fmt.Errorf("admin key file %s holds fewer than 16 characters", path)
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("admin key: %w", err)
+	}
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	key := "bnd_" + base64.RawURLEncoding.EncodeToString(b[:])
+	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("admin key: %w", err)
+	}
+	return key, nil
+}

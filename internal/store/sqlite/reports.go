@@ -1,0 +1,139 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/bindery-dev/bindery/internal/errs"
+	"github.com/bindery-dev/bindery/internal/model"
+)
+
+const reportCols = `id, workspace_id, name, dataset_id, definition, created_at`
+
+// CreateReport stores a new report, setting CreatedAt when zero. Its
+// workspace and its dataset (in any workspace) must exist.
+func (db *DB) CreateReport(ctx context.Context, r *model.Report) error {
+	def, err := json.Marshal(&r.Definition)
+	if err != nil {
+		return fmt.Errorf("sqlite: encode report definition: %w", err)
+	}
+	at := createdAt(r.CreatedAt)
+	err = db.write(ctx, func(tx *sql.Tx) error {
+		if err := mustExist(ctx, tx, "workspaces", "workspace", r.WorkspaceID); err != nil {
+			return err
+		}
+		if err := mustExist(ctx, tx, "datasets", "dataset", r.DatasetID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO reports (`+reportCols+`) VALUES (?, ?, ?, ?, ?, ?)`,
+			r.ID, r.WorkspaceID, r.Name, r.DatasetID, string(def), formatTime(at))
+		if isUniqueViolation(err) {
+			return alreadyExists("report", r.ID)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: create report: %w", err)
+		}
+		return nil
+	})
+	if err == nil {
+		r.CreatedAt = at
+	}
+	return err
+}
+
+// GetReport returns the report with its definition, or a not-found error.
+func (db *DB) GetReport(ctx context.Context, id string) (*model.Report, error) {
+	r, err := scanReport(db.r.QueryRowContext(ctx, `SELECT `+reportCols+` FROM reports WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.NotFound("report", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get report %s: %w", id, err)
+	}
+	return r, nil
+}
+
+// ListReports returns the workspace's reports, oldest first; an unknown workspace is not-found.
+func (db *DB) ListReports(ctx context.Context, workspaceID string) ([]*model.Report, error) {
+	if err := mustExist(ctx, db.r, "workspaces", "workspace", workspaceID); err != nil {
+		return nil, err
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+reportCols+` FROM reports WHERE workspace_id = ? ORDER BY created_at, id`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list reports: %w", err)
+	}
+	return collect(rows, scanReport)
+}
+
+// ListReportsUsingDataset returns the reports, in any workspace, whose
+// dataset is datasetID, oldest first; an unknown dataset is not-found.
+func (db *DB) ListReportsUsingDataset(ctx context.Context, datasetID string) ([]*model.Report, error) {
+	if err := mustExist(ctx, db.r, "datasets", "dataset", datasetID); err != nil {
+		return nil, err
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+reportCols+` FROM reports WHERE dataset_id = ? ORDER BY created_at, id`, datasetID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list reports using dataset: %w", err)
+	}
+	return collect(rows, scanReport)
+}
+
+// DeleteReport removes the report.
+func (db *DB) DeleteReport(ctx context.Context, id string) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM reports WHERE id = ?`, id)
+		if err != nil {
+			return fmt.Errorf("sqlite: delete report: %w", err)
+		}
+		return requireOne(res, "report", id)
+	})
+}
+
+// RebindReport sets the report's dataset, which must exist, and, when def is
+// not nil, replaces its definition (which records the field types).
+func (db *DB) RebindReport(ctx context.Context, id, datasetID string, def *model.ReportDefinition) error {
+	var defJSON []byte
+	if def != nil {
+		var err error
+		if defJSON, err = json.Marshal(def); err != nil {
+			return fmt.Errorf("sqlite: encode report definition: %w", err)
+		}
+	}
+	return db.write(ctx, func(tx *sql.Tx) error {
+		if err := mustExist(ctx, tx, "reports", "report", id); err != nil {
+			return err
+		}
+		if err := mustExist(ctx, tx, "datasets", "dataset", datasetID); err != nil {
+			return err
+		}
+		var err error
+		if def != nil {
+			_, err = tx.ExecContext(ctx, `UPDATE reports SET dataset_id = ?, definition = ? WHERE id = ?`, datasetID, string(defJSON), id)
+		} else {
+			_, err = tx.ExecContext(ctx, `UPDATE reports SET dataset_id = ? WHERE id = ?`, datasetID, id)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: rebind report: %w", err)
+		}
+		return nil
+	})
+}
+
+func scanReport(s scanner) (*model.Report, error) {
+	var (
+		r            model.Report
+		def, created string
+	)
+	if err := s.Scan(&r.ID, &r.WorkspaceID, &r.Name, &r.DatasetID, &def, &created); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(def), &r.Definition); err != nil {
+		return nil, fmt.Errorf("sqlite: report %s definition: %w", r.ID, err)
+	}
+	var err error
+	r.CreatedAt, err = parseTime(created)
+	return &r, err
+}
