@@ -34,9 +34,9 @@ func decodeJSON(r *http.Request, v any) error {
 
 func jsonError(err error) error {
 	var (
-		syntax  *json.SyntaxError
-		typ     *json.UnmarshalTypeError
-		tooBig  *http.MaxBytesError
+		syntax *json.SyntaxError
+		typ    *json.UnmarshalTypeError
+		tooBig *http.MaxBytesError
 	)
 	switch {
 	case errors.As(err, &tooBig):

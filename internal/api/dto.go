@@ -22,14 +22,14 @@ func writeList[T any](w http.ResponseWriter, items []T) {
 }
 
 type capacityDTO struct {
-	ID                       string               `json:"id"`
-	DisplayName              string               `json:"displayName"`
-	Admins                   []string             `json:"admins"`
-	SKU                      string               `json:"sku"`
-	State                    model.CapacityState  `json:"state"`
-	Region                   string               `json:"region"`
-	CapacityUserAccessRight  string               `json:"capacityUserAccessRight"`
-	Limits                   model.CapacityLimits `json:"limits"`
+	ID                      string               `json:"id"`
+	DisplayName             string               `json:"displayName"`
+	Admins                  []string             `json:"admins"`
+	SKU                     string               `json:"sku"`
+	State                   model.CapacityState  `json:"state"`
+	Region                  string               `json:"region"`
+	CapacityUserAccessRight string               `json:"capacityUserAccessRight"`
+	Limits                  model.CapacityLimits `json:"limits"`
 }
 
 func toCapacity(c *model.Capacity) capacityDTO {
@@ -127,8 +127,8 @@ func (a *API) toReport(r *model.Report, datasetWorkspaceID string) reportDTO {
 	return reportDTO{
 		ID: r.ID, Name: r.Name, Description: r.Definition.Description, ReportType: "PowerBIReport",
 		DatasetID: r.DatasetID, DatasetWorkspaceID: datasetWorkspaceID,
-		WebURL:   a.opts.PublicURL + "/groups/" + r.WorkspaceID + "/reports/" + r.ID,
-		EmbedURL: EmbedURL(a.opts.PublicURL, r.ID, r.WorkspaceID),
+		WebURL:      a.opts.PublicURL + "/groups/" + r.WorkspaceID + "/reports/" + r.ID,
+		EmbedURL:    EmbedURL(a.opts.PublicURL, r.ID, r.WorkspaceID),
 		IsOwnedByMe: true, Users: []string{}, Subscriptions: []string{},
 	}
 }

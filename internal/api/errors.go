@@ -16,9 +16,9 @@ type errorBody struct {
 }
 
 type errorDetail struct {
-	Code    string       `json:"code"`
-	Message string       `json:"message"`
-	Target  string       `json:"target,omitempty"`
+	Code    string        `json:"code"`
+	Message string        `json:"message"`
+	Target  string        `json:"target,omitempty"`
 	Details []errs.Detail `json:"details,omitempty"`
 }
 

@@ -78,7 +78,7 @@ func (o *Options) setDefaults() error {
 // concurrent use; Verify takes no lock.
 type KeyRing struct {
 	opts  Options
-	mu    sync.Mutex // serializes Rotate and SetKeys
+	mu    sync.Mutex // serializes Rotate and SetKeys; readers use state only
 	state atomic.Pointer[ringState]
 }
 
@@ -120,6 +120,12 @@ func (r *KeyRing) Options() Options { return r.opts }
 // SetKeys replaces the keys, e.g. with what another node persisted after it
 // rotated. The newest active key signs; other active keys only verify.
 func (r *KeyRing) SetKeys(keys []Key) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.setKeysLocked(keys)
+}
+
+func (r *KeyRing) setKeysLocked(keys []Key) error {
 	st := &ringState{byID: make(map[string]*ringKey, len(keys))}
 	for _, k := range keys {
 		if len(k.priv) != ed25519.PrivateKeySize || k.ID == "" {
@@ -143,9 +149,7 @@ func (r *KeyRing) SetKeys(keys []Key) error {
 		}
 		st.active.signer = s
 	}
-	r.mu.Lock()
 	r.state.Store(st)
-	r.mu.Unlock()
 	return nil
 }
 
@@ -186,8 +190,8 @@ func (r *KeyRing) Rotate() (Key, error) {
 		return Key{}, err
 	}
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	old := r.state.Load().keys
-	r.mu.Unlock()
 	keys := make([]Key, 0, len(old)+1)
 	for _, k := range old {
 		if k.Active() {
@@ -198,9 +202,7 @@ func (r *KeyRing) Rotate() (Key, error) {
 		}
 	}
 	keys = append(keys, nk)
-	// A concurrent SetKeys between the read and the store loses to this one;
-	// rotation is rare and the store is the arbiter across nodes.
-	return nk, r.SetKeys(keys)
+	return nk, r.setKeysLocked(keys)
 }
 
 // Sign mints a token for c with the active key. It sets Issuer and Audience

@@ -291,3 +291,31 @@ func kidOf(t *testing.T, tok string) string {
 	s, _ := m["kid"].(string)
 	return s
 }
+
+// TestConcurrentUse runs Sign, Verify and Rotate together under -race.
+func TestConcurrentUse(t *testing.T) {
+	r := newTestRing(t, &clock{t0})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 20 {
+			if _, err := r.Rotate(); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for range 200 {
+		tok, err := r.Sign(sampleClaims())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Verify(tok, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	<-done
+	if n := len(r.Keys()); n != 21 {
+		t.Fatalf("%d keys after 20 rotations within RetireAfter, want 21", n)
+	}
+}

@@ -78,7 +78,7 @@ func TestCrashDuringImportKeepsPreviousData(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	csv := writeSalesCSV(t, 4_000_000)
+	csv := writeSalesCSV(t, 2_000_000)
 	t.Logf("csv written in %v", time.Since(start))
 
 	cmd := exec.Command(os.Args[0], "-test.run=^$")

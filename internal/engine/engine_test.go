@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -353,10 +352,4 @@ func TestNotFoundAndClosed(t *testing.T) {
 	if err := m.Create(context.Background(), dsID, salesDef()); err != ErrClosed {
 		t.Fatalf("Create after Close = %v", err)
 	}
-}
-
-func Example() {
-	// Printed so the example documents the layout; not run against a real directory here.
-	fmt.Println(versionName(7))
-	// Output: v000007.duckdb
 }

@@ -34,7 +34,8 @@ func (m *Manager) AppendRows(ctx context.Context, datasetID string, def *model.D
 		return 0, err
 	}
 	if len(values) == 0 {
-		return 0, checkExists(m, ctx, datasetID)
+		_, err := m.Version(ctx, datasetID) // still NotFound for an unknown dataset
+		return 0, err
 	}
 	err = m.withWriter(datasetID, func(ds *dataset, h *handle) error {
 		return appendValues(ctx, h.db, t, values)
@@ -43,12 +44,6 @@ func (m *Manager) AppendRows(ctx context.Context, datasetID string, def *model.D
 		return 0, err
 	}
 	return len(values), nil
-}
-
-// checkExists returns NotFound for an unknown dataset.
-func checkExists(m *Manager, ctx context.Context, id string) error {
-	_, err := m.Version(ctx, id)
-	return err
 }
 
 // rowValues converts rows to appender values in column order, failing on the

@@ -72,7 +72,7 @@ func (l CapacityLimits) WithDefaults() CapacityLimits {
 // Validate checks the limits' ranges.
 func (l CapacityLimits) Validate() error {
 	checks := []struct {
-		field    string
+		field     string
 		v, lo, hi int
 	}{
 		{"limits.maxConcurrentQueries", l.MaxConcurrentQueries, 1, 1024},

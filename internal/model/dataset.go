@@ -29,14 +29,14 @@ const (
 
 // Dataset is a semantic model: tables, relationships, measures and RLS roles, plus its data.
 type Dataset struct {
-	ID          string      `json:"id"`
-	WorkspaceID string      `json:"-"`
-	Name        string      `json:"name"`
-	StorageMode StorageMode `json:"storageMode"`
-	ConfiguredBy string     `json:"configuredBy,omitempty"`
-	CreatedAt   time.Time   `json:"-"`
+	ID           string      `json:"id"`
+	WorkspaceID  string      `json:"-"`
+	Name         string      `json:"name"`
+	StorageMode  StorageMode `json:"storageMode"`
+	ConfiguredBy string      `json:"configuredBy,omitempty"`
+	CreatedAt    time.Time   `json:"-"`
 	// DataVersion increases whenever the data changes; caches key on it.
-	DataVersion int64 `json:"-"`
+	DataVersion int64             `json:"-"`
 	Definition  DatasetDefinition `json:"-"`
 }
 
@@ -66,8 +66,8 @@ type Column struct {
 
 // Measure is a named DAX expression.
 type Measure struct {
-	Name       string `json:"name"`
-	Expression string `json:"expression"`
+	Name         string `json:"name"`
+	Expression   string `json:"expression"`
 	FormatString string `json:"formatString,omitempty"`
 }
 
@@ -86,6 +86,23 @@ type RLSRole struct {
 	Name             string            `json:"name"`
 	ModelPermission  string            `json:"modelPermission,omitempty"`
 	TablePermissions []TablePermission `json:"tablePermissions"`
+	// Members are the signed-in principals (user names or app client ids) the role
+	// applies to when they embed with their own token; embed tokens name roles instead.
+	Members []string `json:"members,omitempty"`
+}
+
+// RolesOf returns the names of the roles whose members include identifier (case-insensitive).
+func (d *DatasetDefinition) RolesOf(identifier string) []string {
+	var out []string
+	for _, r := range d.Roles {
+		for _, m := range r.Members {
+			if sameName(m, identifier) {
+				out = append(out, r.Name)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // TablePermission filters one table for members of a role.
@@ -295,6 +312,11 @@ func (d *DatasetDefinition) validateRoles() error {
 		default:
 			return errs.Invalid(f+".modelPermission", "only Read is supported")
 		}
+		for j, m := range r.Members {
+			if err := validateName(fmt.Sprintf("%s.members[%d]", f, j), m); err != nil {
+				return err
+			}
+		}
 		for j, tp := range r.TablePermissions {
 			tf := fmt.Sprintf("%s.tablePermissions[%d]", f, j)
 			if _, ok := d.Table(tp.Name); !ok {
@@ -362,4 +384,40 @@ func (d *DatasetDefinition) checkRefs(field, expr string, home *Table) error {
 		return errs.Invalid(field, "unknown column %s", r)
 	}
 	return nil
+}
+
+// DatasetPermission is what an item grant gives on a dataset (Power BI's datasetUserAccessRight).
+type DatasetPermission struct {
+	Read, Build, Reshare bool
+}
+
+// ParseDatasetAccessRight maps Power BI's grantable rights (Read, ReadReshare, ReadExplore,
+// ReadReshareExplore; "Explore" is Build) to a permission.
+func ParseDatasetAccessRight(s string) (DatasetPermission, bool) {
+	switch s {
+	case "Read":
+		return DatasetPermission{Read: true}, true
+	case "ReadReshare":
+		return DatasetPermission{Read: true, Reshare: true}, true
+	case "ReadExplore":
+		return DatasetPermission{Read: true, Build: true}, true
+	case "ReadReshareExplore":
+		return DatasetPermission{Read: true, Build: true, Reshare: true}, true
+	}
+	return DatasetPermission{}, false
+}
+
+// String renders the permission as Power BI's datasetUserAccessRight.
+func (p DatasetPermission) String() string {
+	switch {
+	case !p.Read:
+		return "None"
+	case p.Build && p.Reshare:
+		return "ReadReshareExplore"
+	case p.Build:
+		return "ReadExplore"
+	case p.Reshare:
+		return "ReadReshare"
+	}
+	return "Read"
 }

@@ -32,7 +32,7 @@ func validateName(field, s string) error {
 }
 
 // validateModelName is validateName plus the characters that would break a
-// field reference: names of tables, columns and measures may not hold ']' or '\''
+// field reference: names of tables, columns and measures may not hold ']' or '\”
 // at the edges only in quoted forms, so Bindery forbids '[' and ']' outright.
 func validateModelName(field, s string) error {
 	if err := validateName(field, s); err != nil {

@@ -29,11 +29,11 @@ type Report struct {
 
 // ReportDefinition is what a report author writes (docs/definitions.md).
 type ReportDefinition struct {
-	Name        string          `json:"name"`
-	Description string          `json:"description,omitempty"`
-	DatasetID   string          `json:"datasetId,omitempty"`
-	Filters     []Filter        `json:"filters,omitempty"`
-	Pages       []Page          `json:"pages"`
+	Name        string   `json:"name"`
+	Description string   `json:"description,omitempty"`
+	DatasetID   string   `json:"datasetId,omitempty"`
+	Filters     []Filter `json:"filters,omitempty"`
+	Pages       []Page   `json:"pages"`
 	// FieldTypes records the type family each column had in the dataset the
 	// report was published against, so compatibility can check types later.
 	FieldTypes map[string]Family `json:"fieldTypes,omitempty"`

@@ -197,6 +197,7 @@ func Compile(def *model.DatasetDefinition, q *VisualQuery, opts CompileOptions) 
 	}
 
 	w := &writer{d: opts.Dialect, sb: &strings.Builder{}, plan: plan}
+	plan.prepare(w, joins)
 	limit, capped := c.limit(q, topBy)
 	wrap := topBy != nil && len(order) > 0
 	if wrap {
@@ -211,42 +212,19 @@ func Compile(def *model.DatasetDefinition, q *VisualQuery, opts CompileOptions) 
 		w.str(" AS ")
 		w.ident(alias(i))
 	}
-	// FROM first renders aliases; the select list above needs them, so render FROM into a side buffer.
-	selectList := w.sb.String()
-	w.sb = &strings.Builder{}
-	argsBefore := w.args
-	w.args = nil
-	plan.from(w, joins)
-	// Re-render the select list now that aliases exist.
-	w.sb, w.args = &strings.Builder{}, nil
-	_ = selectList
-	_ = argsBefore
-	if wrap {
-		w.str("SELECT * FROM (")
-	}
-	w.str("SELECT ")
-	for i, o := range outs {
-		if i > 0 {
-			w.str(", ")
-		}
-		o.e.render(w)
-		w.str(" AS ")
-		w.ident(alias(i))
-	}
-	plan.from(w, joins)
+	plan.from(w)
 	if cond := and(append(append([]expr{}, where...), append(tops, rls)...)...); cond != raw("(1 = 1)") {
 		w.str(" WHERE ")
 		cond.render(w)
 	}
 	var groups []string
 	hasAgg := false
-	for i, o := range outs {
+	for _, o := range outs {
 		if o.group {
 			groups = append(groups, w.sub(o.e))
 		} else {
 			hasAgg = true
 		}
-		_ = i
 	}
 	if len(groups) > 0 {
 		w.str(" GROUP BY " + strings.Join(groups, ", "))

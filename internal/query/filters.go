@@ -16,10 +16,10 @@ import (
 type boundFilter struct {
 	field  string // "filters[2]", for errors
 	f      *filter.Filter
-	target typed        // the column, or the aggregate/measure for a HAVING filter
-	column *col         // set when the target is a plain column
-	having bool         // the target is an aggregate: the filter applies to groups
-	order  typed        // TopN: the value to rank by
+	target typed // the column, or the aggregate/measure for a HAVING filter
+	column *col  // set when the target is a plain column
+	having bool  // the target is an aggregate: the filter applies to groups
+	order  typed // TopN: the value to rank by
 	tables []*model.Table
 }
 

@@ -21,9 +21,10 @@ type edge struct {
 // by following relationships from their many side to their one side, so that
 // a filter on a dimension restricts the base table's rows.
 type joinPlan struct {
-	base  *model.Table
-	via   map[string]edge // folded table name -> the edge that reaches it
-	order []string        // tables in join order (base first)
+	base   *model.Table
+	via    map[string]edge // folded table name -> the edge that reaches it
+	order  []string        // reachable tables in BFS order (base first)
+	joined []string        // the tables this query joins, in order
 }
 
 func fold(s string) string { return strings.ToLower(s) }
@@ -121,9 +122,9 @@ func chooseBase(def *model.DatasetDefinition, required []*model.Table) (*joinPla
 	return best, nil
 }
 
-// from renders the FROM clause, joining only the tables in need (and the tables on their paths).
-func (p *joinPlan) from(w *writer, need map[string]bool) {
-	// Close need over the paths back to the base.
+// prepare assigns the aliases of the base table (t0) and of the tables in
+// need, closing need over the paths that lead to them.
+func (p *joinPlan) prepare(w *writer, need map[string]bool) {
 	for k := range need {
 		for {
 			e, ok := p.via[k]
@@ -134,23 +135,26 @@ func (p *joinPlan) from(w *writer, need map[string]bool) {
 			need[k] = true
 		}
 	}
-	w.aliases = map[string]string{}
-	w.aliases[fold(p.base.Name)] = "t0"
+	p.joined = nil
+	w.aliases = map[string]string{fold(p.base.Name): "t0"}
+	for _, k := range p.order[1:] {
+		if need[k] {
+			p.joined = append(p.joined, k)
+			w.aliases[k] = fmt.Sprintf("t%d", len(p.joined))
+		}
+	}
+}
+
+// from renders the FROM clause prepared by prepare.
+func (p *joinPlan) from(w *writer) {
 	w.str(" FROM ")
 	w.ident(p.base.Name)
 	w.str(" AS t0")
-	n := 1
-	for _, k := range p.order[1:] {
-		if !need[k] {
-			continue
-		}
+	for _, k := range p.joined {
 		e := p.via[k]
-		a := fmt.Sprintf("t%d", n)
-		n++
-		w.aliases[k] = a
 		w.str(" LEFT JOIN ")
 		w.ident(e.to.Name)
-		w.str(" AS " + a + " ON ")
+		w.str(" AS " + w.aliases[k] + " ON ")
 		col{e.from, e.fromCol}.render(w)
 		w.str(" = ")
 		col{e.to, e.toCol}.render(w)

@@ -20,6 +20,9 @@ type Store interface {
 	Workspaces
 	Datasets
 	Reports
+	Principals
+	Grants
+	Tokens
 	// Close releases the database.
 	Close() error
 }

@@ -32,7 +32,7 @@ type Server struct {
 
 // Options tune Start.
 type Options struct {
-	Dir       string                // reuse a data directory (to test restarts); default t.TempDir()
+	Dir       string               // reuse a data directory (to test restarts); default t.TempDir()
 	Configure func(*config.Config) // change settings before start
 }
 

@@ -83,16 +83,22 @@ func TestHashRejects(t *testing.T) {
 	}
 }
 
-// TestKnownVector checks interoperability with a hash made by the reference
-// argon2 CLI: echo -n password | argon2 somesalt -id -t 2 -m 16 -p 4 -l 32
-func TestKnownVector(t *testing.T) {
-	const h = "$argon2id$v=19$m=65536,t=2,p=4$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc"
-	ok, err := Verify("password", h)
-	if err != nil || !ok {
-		t.Fatalf("reference vector: %v %v", ok, err)
-	}
-	if ok, _ := Verify("passwore", h); ok {
-		t.Fatal("wrong password matches the reference vector")
+// TestKnownVectors checks interoperability with hashes made by the reference
+// implementation's CLI (Debian package argon2):
+//
+//	echo -n password | argon2 somesalt -id -t 2 -m 16 -p 4 -l 32 -e
+//	echo -n "correct horse" | argon2 saltsaltsalt -id -t 1 -m 12 -p 2 -l 32 -e
+func TestKnownVectors(t *testing.T) {
+	for secret, h := range map[string]string{
+		"password":      "$argon2id$v=19$m=65536,t=2,p=4$c29tZXNhbHQ$GpZ3sK/oH9p7VIiV56G/64Zo/8GaUw434IimaPqxwCo",
+		"correct horse": "$argon2id$v=19$m=4096,t=1,p=2$c2FsdHNhbHRzYWx0$ZDdaLwVQlNDKTv+Tamc+6AziDvYqklLCwtcR/ZZbLxs",
+	} {
+		if ok, err := Verify(secret, h); err != nil || !ok {
+			t.Fatalf("reference vector %s: %v %v", h, ok, err)
+		}
+		if ok, _ := Verify(secret+"x", h); ok {
+			t.Fatal("wrong secret matches a reference vector")
+		}
 	}
 }
 

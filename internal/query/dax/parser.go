@@ -14,7 +14,7 @@ const MaxDepth = 100
 var functions = map[string][2]int{
 	"SUM": {1, 1}, "AVERAGE": {1, 1}, "MIN": {1, 1}, "MAX": {1, 1},
 	"COUNT": {1, 1}, "DISTINCTCOUNT": {1, 1}, "COUNTROWS": {1, 1},
-	"DIVIDE": {2, 3},
+	"DIVIDE":   {2, 3},
 	"USERNAME": {0, 0}, "USERPRINCIPALNAME": {0, 0}, "CUSTOMDATA": {0, 0},
 	"BLANK": {0, 0}, "TRUE": {0, 0}, "FALSE": {0, 0}, "NOT": {1, 1},
 }

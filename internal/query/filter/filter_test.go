@@ -15,13 +15,17 @@ func TestDecode(t *testing.T) {
 		check    func(*Filter) bool
 	}{
 		{"basic", `{"$schema":"http://powerbi.com/product/schema#basic","target":{"table":"Store","column":"Region"},"operator":"In","values":["East","West"],"filterType":1}`,
-			func(f *Filter) bool { return f.Type == Basic && f.Operator == "In" && len(f.Values) == 2 && f.Target.Column == "Region" }},
+			func(f *Filter) bool {
+				return f.Type == Basic && f.Operator == "In" && len(f.Values) == 2 && f.Target.Column == "Region"
+			}},
 		{"basic by schema only", `{"$schema":"http://powerbi.com/product/schema#basic","target":{"table":"S","column":"N"},"operator":"NotIn","values":[1,null,true]}`,
 			func(f *Filter) bool { return f.Type == Basic && f.Values[0] == json.Number("1") && f.Values[1] == nil }},
 		{"basic all", `{"filterType":1,"target":{"table":"S","column":"N"},"operator":"All","values":[]}`,
 			func(f *Filter) bool { return f.Operator == "All" }},
 		{"advanced", `{"filterType":0,"target":{"table":"Sales","column":"Amount"},"logicalOperator":"And","conditions":[{"operator":"GreaterThan","value":10},{"operator":"LessThanOrEqual","value":20.5}]}`,
-			func(f *Filter) bool { return f.Type == Advanced && len(f.Conditions) == 2 && f.LogicalOperator == "And" }},
+			func(f *Filter) bool {
+				return f.Type == Advanced && len(f.Conditions) == 2 && f.LogicalOperator == "And"
+			}},
 		{"advanced blank", `{"filterType":0,"target":{"table":"S","column":"N"},"logicalOperator":"Or","conditions":[{"operator":"IsBlank"},{"operator":"None"}]}`,
 			func(f *Filter) bool { return len(f.Conditions) == 1 && f.Conditions[0].Operator == "IsBlank" }},
 		{"measure target", `{"filterType":0,"target":{"table":"Sales","measure":"Total Sales"},"logicalOperator":"And","conditions":[{"operator":"GreaterThan","value":10}]}`,
@@ -33,7 +37,9 @@ func TestDecode(t *testing.T) {
 				return f.Relative == RelativeSpec{Operator: InLast, Count: 3, Unit: CalendarMonths, IncludeToday: false}
 			}},
 		{"relative date names", `{"$schema":"http://powerbi.com/product/schema#relativeDate","target":{"table":"Sales","column":"Date"},"operator":"InThis","timeUnitType":"Year"}`,
-			func(f *Filter) bool { return f.Relative == RelativeSpec{Operator: InThis, Count: 1, Unit: Years, IncludeToday: true} }},
+			func(f *Filter) bool {
+				return f.Relative == RelativeSpec{Operator: InThis, Count: 1, Unit: Years, IncludeToday: true}
+			}},
 		{"relative time", `{"filterType":7,"target":{"table":"Sales","column":"Date"},"operator":2,"timeUnitsCount":90,"timeUnitType":7}`,
 			func(f *Filter) bool { return f.Relative.Unit == Minutes && f.Relative.Operator == InNext }},
 	}

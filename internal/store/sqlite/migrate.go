@@ -24,6 +24,8 @@ type migration struct {
 // written as sqlStep("...", "..."); each step runs in its own transaction.
 var migrations = []migration{
 	{"metadata", sqlStep(schemaV1...)},
+	{"principals", sqlStep(schemaPrincipals...)},
+	{"access", sqlStep(schemaAccess...)},
 }
 
 // SchemaVersion is the schema version this binary migrates to.

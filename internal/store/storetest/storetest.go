@@ -43,6 +43,11 @@ func Run(t *testing.T, open Opener) {
 		{"DeleteWorkspace", testDeleteWorkspace},
 		{"Ordering", testOrdering},
 		{"CreatedAt", testCreatedAt},
+		{"Users", testUsers},
+		{"Apps", testApps},
+		{"SigningKeys", testSigningKeys},
+		{"Grants", testGrants},
+		{"Tokens", testTokens},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })

@@ -1,0 +1,63 @@
+# Bindery — build, demo, test, bench.
+# `make demo` and `make test` are the two commands of the README.
+
+GO        ?= go
+BIN       := bin/bindery
+DATA      ?= bindery-data
+ADDR      ?= 127.0.0.1:8080
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -X github.com/bindery-dev/bindery/internal/cli.Version=$(VERSION)
+PKGS      := ./...
+
+.PHONY: all setup web build demo run test test-race bench fuzz lint fmt clean
+
+all: build
+
+## setup: install what building and testing need (Go modules; later npm packages and Chromium)
+setup:
+	./scripts/setup.sh
+
+## web: build the front-end bundles that go:embed serves
+web:
+	./scripts/build-web.sh
+
+## build: web assets, then the binary
+build: web
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/bindery
+
+## demo: set up, build and start the demo server (Ctrl-C stops it)
+demo: setup build
+	$(BIN) serve --demo --data $(DATA) --addr $(ADDR)
+
+## run: start the server without seeding the demo
+run: build
+	$(BIN) serve --data $(DATA) --addr $(ADDR)
+
+## test: the whole test suite (what CI runs)
+test: setup web lint
+	$(GO) test -count=1 -timeout 20m $(PKGS)
+
+## test-race: the suite under the race detector
+test-race: web
+	$(GO) test -race -count=1 -timeout 30m $(PKGS)
+
+## bench: benchmarks with their figures
+bench: web
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x $(PKGS)
+
+## fuzz: run each fuzz target for FUZZTIME (default 30s)
+FUZZTIME ?= 30s
+fuzz:
+	./scripts/fuzz.sh $(FUZZTIME)
+
+## lint: gofmt and go vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf bin web/dist

@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bindery-dev/bindery/internal/testkit"
+)
+
+// run runs the bindery command in-process against a test server.
+func run(t *testing.T, s *testkit.Server, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := map[string]string{}
+	if s != nil {
+		env["BINDERY_URL"] = s.URL
+		env["BINDERY_TOKEN"] = s.Key
+	}
+	code = Run(context.Background(), Env{Args: args, Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }})
+	return code, out.String(), errb.String()
+}
+
+func TestHelpAndUsage(t *testing.T) {
+	if code, _, errOut := run(t, nil, "help"); code != 0 || !strings.Contains(errOut, "publish") {
+		t.Fatalf("help: code %d, %q", code, errOut)
+	}
+	if code, _, errOut := run(t, nil, "frobnicate"); code != 2 || !strings.Contains(errOut, `unknown command "frobnicate"`) {
+		t.Fatalf("unknown: code %d, %q", code, errOut)
+	}
+	if code, _, errOut := run(t, nil, "serve", "-h"); code != 0 || !strings.Contains(errOut, "BINDERY_PUBLIC_URL") {
+		t.Fatalf("serve -h: code %d, %q", code, errOut)
+	}
+	if code, _, errOut := run(t, nil, "publish"); code != 2 || !strings.Contains(errOut, "--workspace") {
+		t.Fatalf("publish without args: code %d, %q", code, errOut)
+	}
+}
+
+func TestServeRefusesBadSettings(t *testing.T) {
+	code, _, errOut := run(t, nil, "serve", "--addr", "nowhere", "--log-format", "xml", "--data", t.TempDir())
+	if code != 1 || !strings.Contains(errOut, "--addr") || !strings.Contains(errOut, "--log-format") {
+		t.Fatalf("code %d, stderr %q", code, errOut)
+	}
+}
+
+func TestPublishImportCheck(t *testing.T) {
+	s := testkit.Start(t)
+	s.Do("POST", "/v1.0/myorg/groups", map[string]any{"name": "Tenants"}).Want(201)
+	s.Do("POST", "/v1.0/myorg/groups", map[string]any{"name": "Reports"}).Want(201)
+	defs := filepath.Join("..", "..", "examples", "definitions")
+
+	code, out, errOut := run(t, s, "publish", "--workspace", "Tenants", filepath.Join(defs, "store-sales.dataset.json"))
+	if code != 0 || !strings.Contains(out, `published dataset "Store Sales"`) {
+		t.Fatalf("publish dataset: %d %q %q", code, out, errOut)
+	}
+	code, out, errOut = run(t, s, "publish", "--workspace", "Reports", "--dataset", "Store Sales", filepath.Join(defs, "store-sales.report.json"))
+	if code != 0 || !strings.Contains(out, "embedUrl: "+s.URL+"/reportEmbed?reportId=") {
+		t.Fatalf("publish report: %d %q %q", code, out, errOut)
+	}
+	code, out, errOut = run(t, s, "import", "--workspace", "Tenants", "--dataset", "Store Sales", "--table", "Store", filepath.Join(defs, "stores.csv"))
+	if code != 0 || !strings.Contains(out, "loaded 3 rows into Store") {
+		t.Fatalf("import: %d %q %q", code, out, errOut)
+	}
+	code, out, _ = run(t, s, "check", "--workspace", "Reports", "--report", "Store Sales Overview", "--dataset", "Store Sales")
+	if code != 0 || !strings.Contains(out, "compatible:") {
+		t.Fatalf("check compatible: %d %q", code, out)
+	}
+
+	thin := filepath.Join(t.TempDir(), "thin.json")
+	os.WriteFile(thin, []byte(`{"name":"Thin","tables":[{"name":"Store","columns":[{"name":"StoreId","dataType":"Int64"}]}]}`), 0o600)
+	if code, out, errOut = run(t, s, "publish", "--workspace", "Tenants", thin); code != 0 {
+		t.Fatalf("publish thin: %d %q %q", code, out, errOut)
+	}
+	code, out, _ = run(t, s, "check", "--workspace", "Reports", "--report", "Store Sales Overview", "--dataset", "Thin")
+	if code != 1 || !strings.Contains(out, "MissingMeasure") || !strings.Contains(out, "[Total Sales]") || !strings.Contains(out, "MissingTable") {
+		t.Fatalf("check incompatible: %d %q", code, out)
+	}
+
+	// Errors from the server reach the user with their code and message.
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	os.WriteFile(bad, []byte(`{"name":"Bad","tables":[{"name":"T","columns":[{"name":"c","dataType":"Blob"}]}]}`), 0o600)
+	code, _, errOut = run(t, s, "publish", "--workspace", "Tenants", bad)
+	if code != 1 || !strings.Contains(errOut, "tables[0].columns[0].dataType") {
+		t.Fatalf("publish bad: %d %q", code, errOut)
+	}
+	code, _, errOut = run(t, s, "import", "--workspace", "Nope", "--dataset", "x", "--table", "t", filepath.Join(defs, "stores.csv"))
+	if code != 1 || !strings.Contains(errOut, `no workspace has the id or name "Nope"`) {
+		t.Fatalf("import to unknown workspace: %d %q", code, errOut)
+	}
+}

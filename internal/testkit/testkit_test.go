@@ -1,0 +1,174 @@
+package testkit
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// pushDataset is a small Power BI push-dataset body, with the spellings Power BI clients send.
+const pushDataset = `{
+  "name": "Sales",
+  "defaultMode": "Push",
+  "tables": [{
+    "name": "Sales",
+    "columns": [
+      {"name": "Region", "dataType": "string"},
+      {"name": "Amount", "dataType": "Double"},
+      {"name": "SoldOn", "dataType": "Datetime"}
+    ],
+    "measures": [{"name": "Total Sales", "expression": "SUM(Sales[Amount])"}]
+  }]
+}`
+
+// TestExchangesMatchOpenAPI drives real traffic through the validator: every
+// call below fails the test if the server's answer drifts from openapi.yaml.
+func TestExchangesMatchOpenAPI(t *testing.T) {
+	s := Start(t)
+
+	var capacity struct{ ID, State string }
+	s.Do("POST", "/v1.0/myorg/capacities", map[string]any{"displayName": "Pool", "sku": "A1", "region": "West Europe"}).
+		Want(http.StatusCreated).JSON(&capacity)
+	if capacity.ID == "" || capacity.State != "Active" {
+		t.Fatalf("capacity = %+v", capacity)
+	}
+	var group struct{ ID, Name string }
+	s.Do("POST", "/v1.0/myorg/groups", map[string]any{"name": "Contoso"}).Want(http.StatusCreated).JSON(&group)
+	g := "/v1.0/myorg/groups/" + group.ID
+	s.Do("POST", g+"/AssignToCapacity", map[string]any{"capacityId": capacity.ID}).Want(http.StatusOK)
+
+	var dataset struct {
+		ID          string
+		StorageMode string
+	}
+	s.Do("POST", g+"/datasets", pushDataset).Want(http.StatusCreated).JSON(&dataset)
+	if dataset.StorageMode != "Push" {
+		t.Errorf("storageMode = %q, want Push", dataset.StorageMode)
+	}
+	d := g + "/datasets/" + dataset.ID
+	s.Do("POST", d+"/tables/Sales/rows", `{"rows":[{"Region":"North","Amount":12.5,"SoldOn":"2024-01-02T00:00:00Z"}]}`).
+		Want(http.StatusOK)
+
+	var caps, groups, datasets, tables struct{ Value []map[string]any }
+	s.Do("GET", "/v1.0/myorg/capacities", nil).Want(http.StatusOK).JSON(&caps)
+	s.Do("GET", "/v1.0/myorg/groups", nil).Want(http.StatusOK).JSON(&groups)
+	s.Do("GET", g+"/datasets", nil).Want(http.StatusOK).JSON(&datasets)
+	s.Do("GET", d+"/tables", nil).Want(http.StatusOK).JSON(&tables)
+	if len(caps.Value) != 1 || len(groups.Value) != 1 || len(datasets.Value) != 1 || len(tables.Value) != 1 {
+		t.Fatalf("lists: %d capacities, %d groups, %d datasets, %d tables; want one of each",
+			len(caps.Value), len(groups.Value), len(datasets.Value), len(tables.Value))
+	}
+	if groups.Value[0]["isOnDedicatedCapacity"] != true || tables.Value[0]["rowCount"] != 1.0 {
+		t.Errorf("group %v, table %v", groups.Value[0], tables.Value[0])
+	}
+	s.Do("GET", g, nil).Want(http.StatusOK)
+	s.Do("GET", d, nil).Want(http.StatusOK)
+	s.Do("GET", d+"/definition", nil).Want(http.StatusOK)
+	s.Do("GET", g+"/CapacityAssignmentStatus", nil).Want(http.StatusOK)
+
+	// A report with both FieldUse forms; the definition comes back in the object form.
+	var report struct{ ID string }
+	s.Do("POST", g+"/reports", map[string]any{
+		"name": "Overview", "datasetId": dataset.ID,
+		"pages": []any{map[string]any{"name": "p1", "visuals": []any{map[string]any{
+			"name": "v1", "type": "barChart", "position": map[string]any{"x": 0, "y": 0, "width": 400, "height": 300},
+			"fields": map[string]any{"Category": []any{"Sales[Region]"}, "Y": []any{map[string]any{"field": "Sales[Amount]", "aggregation": "Sum"}}},
+			"sort":   []any{map[string]any{"field": "Sales[Amount]", "direction": "Descending"}},
+			"topN":   map[string]any{"count": 5, "by": "Sales[Amount]"},
+		}}}},
+		"filters": []any{map[string]any{"$schema": "http://powerbi.com/product/schema#basic",
+			"target": map[string]any{"table": "Sales", "column": "Region"}, "operator": "In", "values": []any{"North"}}},
+	}).Want(http.StatusCreated).JSON(&report)
+	rp := g + "/reports/" + report.ID
+	var def struct {
+		Pages []struct {
+			Visuals []struct {
+				Type   string
+				Fields map[string][]map[string]any
+			}
+		}
+	}
+	s.Do("GET", rp+"/definition", nil).Want(http.StatusOK).JSON(&def)
+	if v := def.Pages[0].Visuals[0]; v.Type != "clusteredBarChart" || v.Fields["Category"][0]["field"] != "Sales[Region]" {
+		t.Errorf("stored visual %+v", v)
+	}
+	s.Do("GET", rp+"/pages", nil).Want(http.StatusOK)
+	s.Do("POST", rp+"/CheckCompatibility", map[string]any{"datasetId": dataset.ID}).Want(http.StatusOK)
+
+	// Errors are validated too: shape and documented status.
+	if e := s.Do("POST", "/v1.0/myorg/groups", `{"name": `).Want(http.StatusBadRequest).Err(); e.Target != "body" {
+		t.Errorf("broken JSON: target %q, want body", e.Target)
+	}
+	s.Do("POST", "/v1.0/myorg/groups", map[string]any{"name": "contoso"}).Want(http.StatusConflict)
+	s.DoAs("", "GET", "/v1.0/myorg/groups", nil).Want(http.StatusUnauthorized)
+	s.Do("GET", "/v1.0/myorg/groups/00000000-0000-0000-0000-000000000001", nil).Want(http.StatusNotFound)
+	s.Do("GET", "/v1.0/myorg/nothing-here", nil).Want(http.StatusNotFound) // undocumented: skipped
+	s.DoAs("", "GET", "/healthz", nil).Want(http.StatusOK)
+	s.DoAs("", "GET", "/openapi.json", nil).Want(http.StatusOK)
+	if m := s.DoAs("", "GET", "/metrics", nil).Want(http.StatusOK); !strings.Contains(string(m.Body), "bindery_http_requests_total") {
+		t.Errorf("/metrics lacks bindery_http_requests_total")
+	}
+}
+
+// recorder is a testing.TB that keeps what checkExchange reports.
+type recorder struct {
+	testing.TB
+	errs []string
+}
+
+func (r *recorder) Helper() {}
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+func (r *recorder) Fatalf(format string, args ...any) { r.Errorf(format, args...) }
+
+// TestCheckExchangeCatchesDrift shows the validator fails what it should and passes the rest.
+func TestCheckExchangeCatchesDrift(t *testing.T) {
+	const id = "5b218778-e7a5-4d73-8187-f10824047715"
+	json := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
+	cases := []struct {
+		name, method, path, body string
+		status                   int
+		respBody                 string
+		want                     string // "" means no error; otherwise a substring of the error
+	}{
+		{"good list", "GET", "/v1.0/myorg/groups", "", 200, `{"value":[]}`, ""},
+		{"list without value", "GET", "/v1.0/myorg/groups", "", 200, `{"values":[]}`, "value"},
+		{"group missing required field", "GET", "/v1.0/myorg/groups/" + id, "", 200,
+			`{"id":"` + id + `","name":"x","isReadOnly":false}`, "isOnDedicatedCapacity"},
+		{"undocumented status", "GET", "/v1.0/myorg/groups/" + id, "", 418, `{"error":{"code":"x","message":"y"}}`, "418"},
+		{"error without code", "GET", "/v1.0/myorg/groups/" + id, "", 404, `{"error":{"message":"y"}}`, "code"},
+		{"bad request body answered 201", "POST", "/v1.0/myorg/groups", `{"description":"no name"}`, 201,
+			`{"id":"` + id + `","name":"x","isReadOnly":false,"isOnDedicatedCapacity":false}`, "name"},
+		{"broken request body answered 400", "POST", "/v1.0/myorg/groups", `{"name":`, 400,
+			`{"error":{"code":"InvalidRequest","message":"invalid JSON","target":"body"}}`, ""},
+		{"unknown route", "GET", "/v1.0/myorg/nothing", "", 404, `{"error":{"code":"NoRoute","message":"no"}}`, ""},
+		{"2xx on an undocumented method", "PUT", "/v1.0/myorg/capacities", "", 200, `{}`, "no PUT operation"},
+		{"unknown data type accepted", "POST", "/v1.0/myorg/groups/" + id + "/datasets",
+			`{"name":"d","tables":[{"name":"t","columns":[{"name":"c","dataType":"Money"}]}]}`, 201, `{}`, "dataType"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var body *strings.Reader
+			req, err := http.NewRequest(c.method, "http://127.0.0.1:1"+c.path, nil)
+			if c.body != "" {
+				body = strings.NewReader(c.body)
+				req, err = http.NewRequest(c.method, "http://127.0.0.1:1"+c.path, body)
+				req.Header.Set("Content-Type", "application/json")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := &recorder{TB: t}
+			checkExchange(rec, req, &Response{Status: c.status, Header: json, Body: []byte(c.respBody)})
+			got := strings.Join(rec.errs, "\n")
+			switch {
+			case c.want == "" && got != "":
+				t.Errorf("unexpected report:\n%s", got)
+			case c.want != "" && !strings.Contains(got, c.want):
+				t.Errorf("want a report mentioning %q, got %q", c.want, got)
+			}
+		})
+	}
+}
