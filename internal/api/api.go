@@ -11,12 +11,14 @@ import (
 
 	"github.com/bindery-dev/bindery/internal/auth"
 	"github.com/bindery-dev/bindery/internal/catalog"
+	"github.com/bindery-dev/bindery/internal/tokens"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Options configures the API.
 type Options struct {
 	Catalog        *catalog.Service
+	Tokens         *tokens.Service
 	Auth           auth.Authenticator
 	PublicURL      string // base of embedUrl and webUrl, without a trailing slash
 	UploadDir      string // where uploads are spooled before import

@@ -14,7 +14,7 @@ func (a *API) listCapacities(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]capacityDTO, len(cs))
 	for i, c := range cs {
-		out[i] = toCapacity(c)
+		out[i] = toCapacity(r.Context(), c)
 	}
 	writeList(w, out)
 	return nil
@@ -39,7 +39,7 @@ func (a *API) createCapacity(w http.ResponseWriter, r *http.Request) error {
 	if err := a.cat.CreateCapacity(r.Context(), c); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, toCapacity(c))
+	writeJSON(w, http.StatusCreated, toCapacity(r.Context(), c))
 	return nil
 }
 
@@ -48,7 +48,7 @@ func (a *API) getCapacity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toCapacity(c))
+	writeJSON(w, http.StatusOK, toCapacity(r.Context(), c))
 	return nil
 }
 
@@ -61,7 +61,7 @@ func (a *API) updateCapacity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toCapacity(c))
+	writeJSON(w, http.StatusOK, toCapacity(r.Context(), c))
 	return nil
 }
 
@@ -78,6 +78,6 @@ func (a *API) setCapacityState(w http.ResponseWriter, r *http.Request, s model.C
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toCapacity(c))
+	writeJSON(w, http.StatusOK, toCapacity(r.Context(), c))
 	return nil
 }

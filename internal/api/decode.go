@@ -19,7 +19,7 @@ func decodeJSON(r *http.Request, v any) error {
 		return errs.Invalid("body", "a JSON body is required")
 	}
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.Contains(ct, "json") {
-		return errs.New(errs.KindInvalid, "UnsupportedMediaType", "Content-Type must be application/json, got %q", ct)
+		return errs.New(errs.KindUnsupportedMedia, "UnsupportedMediaType", "Content-Type must be application/json, got %q", ct)
 	}
 	dec := json.NewDecoder(r.Body)
 	dec.UseNumber()

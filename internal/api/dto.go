@@ -1,10 +1,12 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"time"
 
+	"github.com/bindery-dev/bindery/internal/catalog"
 	"github.com/bindery-dev/bindery/internal/model"
 )
 
@@ -32,13 +34,13 @@ type capacityDTO struct {
 	Limits                  model.CapacityLimits `json:"limits"`
 }
 
-func toCapacity(c *model.Capacity) capacityDTO {
+func toCapacity(ctx context.Context, c *model.Capacity) capacityDTO {
 	admins := c.Admins
 	if admins == nil {
 		admins = []string{}
 	}
 	return capacityDTO{ID: c.ID, DisplayName: c.DisplayName, Admins: admins, SKU: c.SKU, State: c.State,
-		Region: c.Region, CapacityUserAccessRight: "Admin", Limits: c.Limits}
+		Region: c.Region, CapacityUserAccessRight: catalog.CapacityAccess(ctx, c), Limits: c.Limits}
 }
 
 type groupDTO struct {

@@ -47,6 +47,10 @@ func statusOf(err error) int {
 		return http.StatusServiceUnavailable
 	case errs.KindTimeout:
 		return http.StatusGatewayTimeout
+	case errs.KindUnsupportedMedia:
+		return http.StatusUnsupportedMediaType
+	case errs.KindTooManyRequests:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

@@ -62,7 +62,7 @@ func (a *API) createGroup(w http.ResponseWriter, r *http.Request) error {
 	if err := a.cat.CreateWorkspace(r.Context(), ws); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, toGroup(ws))
+	writeJSON(w, http.StatusOK, toGroup(ws)) // Power BI answers 200, and its SDKs check for it
 	return nil
 }
 

@@ -37,6 +37,10 @@ func (a *API) routes() []Route {
 		{Method: "POST", Path: g + "/datasets/{datasetId}/tables/{tableName}/rows", handler: a.pushRows},
 		{Method: "DELETE", Path: g + "/datasets/{datasetId}/tables/{tableName}/rows", handler: a.deleteRows},
 		{Method: "POST", Path: g + "/datasets/{datasetId}/tables/{tableName}/import", handler: a.importTable},
+		{Method: "GET", Path: g + "/datasets/{datasetId}/users", handler: a.listDatasetUsers},
+		{Method: "POST", Path: g + "/datasets/{datasetId}/users", handler: a.putDatasetUser},
+		{Method: "PUT", Path: g + "/datasets/{datasetId}/users", handler: a.putDatasetUser},
+		{Method: "DELETE", Path: g + "/datasets/{datasetId}/users/{user}", handler: a.deleteDatasetUser},
 
 		{Method: "GET", Path: g + "/reports", handler: a.listReports},
 		{Method: "POST", Path: g + "/reports", handler: a.createReport},
@@ -47,5 +51,11 @@ func (a *API) routes() []Route {
 		{Method: "POST", Path: g + "/reports/{reportId}/Clone", handler: a.cloneReport},
 		{Method: "POST", Path: g + "/reports/{reportId}/Rebind", handler: a.rebindReport},
 		{Method: "POST", Path: g + "/reports/{reportId}/CheckCompatibility", handler: a.checkCompatibility},
+		{Method: "POST", Path: g + "/reports/{reportId}/GenerateToken", handler: a.generateReportToken},
+
+		{Method: "POST", Path: "/v1.0/myorg/GenerateToken", handler: a.generateToken},
+		{Method: "GET", Path: "/v1.0/myorg/embedTokens", handler: a.listEmbedTokens},
+		{Method: "GET", Path: "/v1.0/myorg/embedTokens/{tokenId}", handler: a.getEmbedToken},
+		{Method: "POST", Path: "/v1.0/myorg/embedTokens/{tokenId}/Revoke", handler: a.revokeEmbedToken},
 	}
 }

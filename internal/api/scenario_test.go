@@ -60,7 +60,7 @@ func setup(t *testing.T) fixture {
 	f.s = s
 	c := s.Do("POST", "/v1.0/myorg/capacities", map[string]any{"displayName": "Cap", "sku": "A1"}).Want(201).Map()
 	f.capacity = c["id"].(string)
-	g := s.Do("POST", "/v1.0/myorg/groups", map[string]any{"name": "Sales"}).Want(201).Map()
+	g := s.Do("POST", "/v1.0/myorg/groups", map[string]any{"name": "Sales"}).Want(200).Map()
 	f.ws = g["id"].(string)
 	d := s.Do("POST", "/v1.0/myorg/groups/"+f.ws+"/datasets", pushDataset).Want(201).Map()
 	f.ds = d["id"].(string)
@@ -221,7 +221,7 @@ func TestReportsRebindCloneAndCompatibility(t *testing.T) {
 	}
 
 	// A second workspace holds a compatible dataset and an incompatible one.
-	other := s.Do("POST", "/v1.0/myorg/groups", map[string]any{"name": "Tenants"}).Want(201).Map()["id"].(string)
+	other := s.Do("POST", "/v1.0/myorg/groups", map[string]any{"name": "Tenants"}).Want(200).Map()["id"].(string)
 	good := s.Do("POST", "/v1.0/myorg/groups/"+other+"/datasets", pushDataset).Want(201).Map()["id"].(string)
 	bad := s.Do("POST", "/v1.0/myorg/groups/"+other+"/datasets", `{"name":"Thin","tables":[
 		{"name":"Sales","columns":[{"name":"ProductID","dataType":"Int64"},{"name":"Amount","dataType":"String"}]},
@@ -349,7 +349,7 @@ func TestOversizedBody(t *testing.T) {
 	if e := s.Do("POST", "/v1.0/myorg/groups", big).Want(413).Err(); e.Code != "RequestTooLarge" {
 		t.Fatalf("error = %+v", e)
 	}
-	g := s.Do("POST", "/v1.0/myorg/groups", map[string]any{"name": "w"}).Want(201).Map()["id"].(string)
+	g := s.Do("POST", "/v1.0/myorg/groups", map[string]any{"name": "w"}).Want(200).Map()["id"].(string)
 	d := s.Do("POST", "/v1.0/myorg/groups/"+g+"/datasets", pushDataset).Want(201).Map()["id"].(string)
 	csv := "ProductID,Amount\n" + strings.Repeat("1,2\n", 2000)
 	s.Do("POST", "/v1.0/myorg/groups/"+g+"/datasets/"+d+"/tables/Sales/import?format=csv", strings.NewReader(csv)).Want(413)

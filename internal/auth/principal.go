@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/bindery-dev/bindery/internal/errs"
 )
@@ -26,6 +27,11 @@ type Principal struct {
 	Kind        Kind
 	Identifier  string // user name or app client id; "admin" for the admin key
 	DisplayName string
+	// Expiry is when the credential the principal presented expires (zero: never,
+	// as for the admin key). Embed tokens it mints never outlive it.
+	Expiry time.Time
+	// Issuer is the iss of the token the principal presented ("" for the admin key).
+	Issuer string
 }
 
 // IsAdmin reports whether the principal may do everything.

@@ -180,10 +180,8 @@ func (s *Slot) Release() {
 // full or the wait times out, and ctx's error when ctx ends first.
 func (g *Governor) Admit(ctx context.Context, c *model.Capacity) (*Slot, error) {
 	l := label(c)
-	if c != nil && c.State != model.CapacityActive {
-		g.m.rejections.WithLabelValues(l, ReasonSuspended).Inc()
-		return nil, errs.New(errs.KindForbidden, "CapacityNotActive",
-			"capacity %q is %s: its workspaces cannot run queries", c.DisplayName, c.State)
+	if err := g.CheckActive(c); err != nil {
+		return nil, err
 	}
 	limits := g.Limits(c)
 	p := g.pool(c, limits.MaxConcurrentQueries)
@@ -215,6 +213,18 @@ func (g *Governor) Admit(ctx context.Context, c *model.Capacity) (*Slot, error) 
 	return &Slot{g: g, p: p, limits: limits, waited: time.Since(start)}, nil
 }
 
+// CheckActive refuses (and counts) a query on a capacity that is not Active,
+// with KindForbidden "CapacityNotActive"; nil c is always accepted. Admit
+// checks it too; call it before answering from a cache.
+func (g *Governor) CheckActive(c *model.Capacity) error {
+	if c == nil || c.State == model.CapacityActive {
+		return nil
+	}
+	g.m.rejections.WithLabelValues(c.ID, ReasonSuspended).Inc()
+	return errs.New(errs.KindForbidden, "CapacityNotActive",
+		"capacity %q is %s: its workspaces cannot run queries", c.DisplayName, c.State)
+}
+
 func (g *Governor) busy(c *model.Capacity, why string) error {
 	name := NoCapacity
 	if c != nil {
@@ -226,16 +236,19 @@ func (g *Governor) busy(c *model.Capacity, why string) error {
 		Wrap(&Busy{Capacity: name, RetryAfter: g.opts.RetryAfter})
 }
 
-// Record counts a finished query: its outcome, and for queries that ran, how long.
-func (g *Governor) Record(c *model.Capacity, o Outcome, ran time.Duration) {
+// Record counts a finished request by its outcome (timeouts also in
+// bindery_capacity_query_timeouts_total).
+func (g *Governor) Record(c *model.Capacity, o Outcome) {
 	l := label(c)
 	g.m.queries.WithLabelValues(l, string(o)).Inc()
 	if o == OutcomeTimeout {
 		g.m.timeouts.WithLabelValues(l).Inc()
 	}
-	if ran > 0 {
-		g.m.duration.WithLabelValues(l).Observe(ran.Seconds())
-	}
+}
+
+// Observe records how long an admitted query ran on the engine.
+func (g *Governor) Observe(c *model.Capacity, ran time.Duration) {
+	g.m.duration.WithLabelValues(label(c)).Observe(ran.Seconds())
 }
 
 // CacheHit counts a query answered without running (call Record as well).

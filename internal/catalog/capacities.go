@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 
+	"github.com/bindery-dev/bindery/internal/authz"
 	"github.com/bindery-dev/bindery/internal/errs"
 	"github.com/bindery-dev/bindery/internal/model"
 )
@@ -18,6 +19,13 @@ type CapacityPatch struct {
 
 // CreateCapacity validates and stores a new Active capacity (unless State says Suspended).
 func (s *Service) CreateCapacity(ctx context.Context, c *model.Capacity) error {
+	p, err := principal(ctx)
+	if err != nil {
+		return err
+	}
+	if !p.IsAdmin() {
+		return authz.Denied("only the server administrator creates capacities")
+	}
 	c.ID = model.NewID()
 	if c.State == "" {
 		c.State = model.CapacityActive
@@ -34,7 +42,7 @@ func (s *Service) CreateCapacity(ctx context.Context, c *model.Capacity) error {
 
 // UpdateCapacity applies a patch.
 func (s *Service) UpdateCapacity(ctx context.Context, id string, p CapacityPatch) (*model.Capacity, error) {
-	c, err := s.GetCapacity(ctx, id)
+	c, err := s.adminCapacity(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +69,7 @@ func (s *Service) UpdateCapacity(ctx context.Context, id string, p CapacityPatch
 
 // SetCapacityState suspends or resumes a capacity.
 func (s *Service) SetCapacityState(ctx context.Context, id string, state model.CapacityState) (*model.Capacity, error) {
-	c, err := s.GetCapacity(ctx, id)
+	c, err := s.adminCapacity(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -69,8 +77,27 @@ func (s *Service) SetCapacityState(ctx context.Context, id string, state model.C
 	return c, s.store.UpdateCapacity(ctx, c)
 }
 
-// GetCapacity returns a capacity by id.
+// adminCapacity loads a capacity the caller administers.
+func (s *Service) adminCapacity(ctx context.Context, id string) (*model.Capacity, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.GetCapacity(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !isCapacityAdmin(p, c) {
+		return nil, authz.Denied("only the server administrator and the capacity's admins may change capacity %q", c.DisplayName)
+	}
+	return c, nil
+}
+
+// GetCapacity returns a capacity by id. Capacities are visible to every signed-in principal.
 func (s *Service) GetCapacity(ctx context.Context, id string) (*model.Capacity, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
 	nid, ok := model.NormalizeID(id)
 	if !ok {
 		return nil, errs.NotFound("capacity", id)
@@ -80,5 +107,8 @@ func (s *Service) GetCapacity(ctx context.Context, id string) (*model.Capacity, 
 
 // ListCapacities returns every capacity.
 func (s *Service) ListCapacities(ctx context.Context) ([]*model.Capacity, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
 	return s.store.ListCapacities(ctx)
 }

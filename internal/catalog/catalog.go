@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/bindery-dev/bindery/internal/authz"
 	"github.com/bindery-dev/bindery/internal/engine"
 	"github.com/bindery-dev/bindery/internal/model"
 	"github.com/bindery-dev/bindery/internal/store"
@@ -29,6 +30,7 @@ type DataEngine interface {
 type Options struct {
 	Store  store.Store
 	Engine DataEngine
+	Authz  *authz.Authorizer // required: every operation is authorized for the context's principal
 	Logger *slog.Logger     // nil discards
 	Now    func() time.Time // nil means time.Now
 }
@@ -37,6 +39,7 @@ type Options struct {
 type Service struct {
 	store  store.Store
 	engine DataEngine
+	authz  *authz.Authorizer
 	log    *slog.Logger
 	now    func() time.Time
 }
@@ -49,8 +52,11 @@ func New(o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{store: o.Store, engine: o.Engine, log: o.Logger, now: o.Now}
+	return &Service{store: o.Store, engine: o.Engine, authz: o.Authz, log: o.Logger, now: o.Now}
 }
 
 // Store exposes the metadata store for read paths that need no rules.
 func (s *Service) Store() store.Store { return s.store }
+
+// Authz exposes the authorizer, for handlers that decide with it directly.
+func (s *Service) Authz() *authz.Authorizer { return s.authz }

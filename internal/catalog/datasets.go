@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/bindery-dev/bindery/internal/authz"
 	"github.com/bindery-dev/bindery/internal/engine"
 	"github.com/bindery-dev/bindery/internal/errs"
 	"github.com/bindery-dev/bindery/internal/model"
@@ -13,7 +14,7 @@ import (
 // CreateDataset validates a definition, stores it and creates its empty tables.
 // If the engine fails, the metadata is removed again: nothing half-written stays.
 func (s *Service) CreateDataset(ctx context.Context, workspaceID string, def *model.DatasetDefinition, configuredBy string) (*model.Dataset, error) {
-	w, err := s.GetWorkspace(ctx, workspaceID)
+	w, err := s.workspace(ctx, workspaceID, model.RoleContributor)
 	if err != nil {
 		return nil, err
 	}
@@ -40,23 +41,37 @@ func (s *Service) CreateDataset(ctx context.Context, workspaceID string, def *mo
 	return s.store.GetDataset(ctx, d.ID)
 }
 
-// GetDataset returns a dataset of the workspace.
+// GetDataset returns a dataset of the workspace that the caller may read.
 func (s *Service) GetDataset(ctx context.Context, workspaceID, id string) (*model.Dataset, error) {
-	w, err := s.GetWorkspace(ctx, workspaceID)
-	if err != nil {
+	return s.dataset(ctx, workspaceID, id, needRead, "Read")
+}
+
+// dataset loads a dataset of the workspace and checks the caller's permission on it.
+func (s *Service) dataset(ctx context.Context, workspaceID, id string, need func(authz.Perm) bool, what string) (*model.Dataset, error) {
+	if _, err := principal(ctx); err != nil {
+		return nil, err
+	}
+	wid, ok := model.NormalizeID(workspaceID)
+	if !ok {
+		return nil, errs.NotFound("workspace", workspaceID)
+	}
+	if _, err := s.store.GetWorkspace(ctx, wid); err != nil {
 		return nil, err
 	}
 	d, err := s.DatasetByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if d.WorkspaceID != w.ID {
+	if d.WorkspaceID != wid {
 		return nil, errs.NotFound("dataset", id)
+	}
+	if err := s.requireDataset(ctx, d, need, what); err != nil {
+		return nil, err
 	}
 	return d, nil
 }
 
-// DatasetByID returns a dataset in any workspace.
+// DatasetByID returns a dataset in any workspace, without checking permissions (callers do).
 func (s *Service) DatasetByID(ctx context.Context, id string) (*model.Dataset, error) {
 	nid, ok := model.NormalizeID(id)
 	if !ok {
@@ -67,7 +82,7 @@ func (s *Service) DatasetByID(ctx context.Context, id string) (*model.Dataset, e
 
 // ListDatasets returns a workspace's datasets.
 func (s *Service) ListDatasets(ctx context.Context, workspaceID string) ([]*model.Dataset, error) {
-	w, err := s.GetWorkspace(ctx, workspaceID)
+	w, err := s.workspace(ctx, workspaceID, model.RoleViewer)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +91,7 @@ func (s *Service) ListDatasets(ctx context.Context, workspaceID string) ([]*mode
 
 // DeleteDataset removes a dataset no report uses, then its data.
 func (s *Service) DeleteDataset(ctx context.Context, workspaceID, id string) error {
-	d, err := s.GetDataset(ctx, workspaceID, id)
+	d, err := s.dataset(ctx, workspaceID, id, needWrite, "Write")
 	if err != nil {
 		return err
 	}
@@ -151,8 +166,9 @@ func (s *Service) bump(ctx context.Context, datasetID string) {
 	}
 }
 
+// datasetTable loads a table of a dataset the caller may write.
 func (s *Service) datasetTable(ctx context.Context, workspaceID, datasetID, table string) (*model.Dataset, *model.Table, error) {
-	d, err := s.GetDataset(ctx, workspaceID, datasetID)
+	d, err := s.dataset(ctx, workspaceID, datasetID, needWrite, "Write")
 	if err != nil {
 		return nil, nil, err
 	}

@@ -10,7 +10,7 @@ import (
 
 // CreateReport validates a definition against its dataset and stores it.
 func (s *Service) CreateReport(ctx context.Context, workspaceID string, def *model.ReportDefinition) (*model.Report, error) {
-	w, err := s.GetWorkspace(ctx, workspaceID)
+	w, err := s.workspace(ctx, workspaceID, model.RoleContributor)
 	if err != nil {
 		return nil, err
 	}
@@ -23,6 +23,9 @@ func (s *Service) CreateReport(ctx context.Context, workspaceID string, def *mod
 	ds, err := s.DatasetByID(ctx, def.DatasetID)
 	if err != nil {
 		return nil, fieldNotFound("datasetId", err)
+	}
+	if err := s.requireDataset(ctx, ds, needBuild, "Build"); err != nil {
+		return nil, err
 	}
 	def.FieldTypes = nil // recorded from the dataset, never taken from the request
 	if err := incompatible(def, ds); err != nil {
@@ -37,9 +40,14 @@ func (s *Service) CreateReport(ctx context.Context, workspaceID string, def *mod
 	return r, nil
 }
 
-// GetReport returns a report of the workspace.
+// GetReport returns a report of the workspace the caller may read.
 func (s *Service) GetReport(ctx context.Context, workspaceID, id string) (*model.Report, error) {
-	w, err := s.GetWorkspace(ctx, workspaceID)
+	return s.report(ctx, workspaceID, id, model.RoleViewer)
+}
+
+// report loads a report of a workspace where the caller has at least min.
+func (s *Service) report(ctx context.Context, workspaceID, id string, min model.Role) (*model.Report, error) {
+	w, err := s.workspace(ctx, workspaceID, min)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +61,7 @@ func (s *Service) GetReport(ctx context.Context, workspaceID, id string) (*model
 	return r, nil
 }
 
-// ReportByID returns a report in any workspace.
+// ReportByID returns a report in any workspace, without checking permissions (callers do).
 func (s *Service) ReportByID(ctx context.Context, id string) (*model.Report, error) {
 	nid, ok := model.NormalizeID(id)
 	if !ok {
@@ -64,7 +72,7 @@ func (s *Service) ReportByID(ctx context.Context, id string) (*model.Report, err
 
 // ListReports returns a workspace's reports.
 func (s *Service) ListReports(ctx context.Context, workspaceID string) ([]*model.Report, error) {
-	w, err := s.GetWorkspace(ctx, workspaceID)
+	w, err := s.workspace(ctx, workspaceID, model.RoleViewer)
 	if err != nil {
 		return nil, err
 	}
@@ -73,25 +81,28 @@ func (s *Service) ListReports(ctx context.Context, workspaceID string) ([]*model
 
 // DeleteReport removes a report.
 func (s *Service) DeleteReport(ctx context.Context, workspaceID, id string) error {
-	r, err := s.GetReport(ctx, workspaceID, id)
+	r, err := s.report(ctx, workspaceID, id, model.RoleContributor)
 	if err != nil {
 		return err
 	}
 	return s.store.DeleteReport(ctx, r.ID)
 }
 
-// Compatibility checks a report against any dataset.
+// Compatibility checks a report against any dataset the caller may read.
 func (s *Service) Compatibility(ctx context.Context, r *model.Report, datasetID string) (*model.Dataset, []model.Mismatch, error) {
 	ds, err := s.DatasetByID(ctx, datasetID)
 	if err != nil {
 		return nil, nil, fieldNotFound("datasetId", err)
+	}
+	if err := s.requireDataset(ctx, ds, needRead, "Read"); err != nil {
+		return nil, nil, err
 	}
 	return ds, model.Compatibility(&r.Definition, &ds.Definition), nil
 }
 
 // Rebind points the report at another dataset for everyone, refusing an incompatible one.
 func (s *Service) Rebind(ctx context.Context, workspaceID, id, datasetID string) (*model.Report, error) {
-	r, err := s.GetReport(ctx, workspaceID, id)
+	r, err := s.report(ctx, workspaceID, id, model.RoleContributor)
 	if err != nil {
 		return nil, err
 	}
@@ -101,6 +112,9 @@ func (s *Service) Rebind(ctx context.Context, workspaceID, id, datasetID string)
 	ds, err := s.DatasetByID(ctx, datasetID)
 	if err != nil {
 		return nil, fieldNotFound("datasetId", err)
+	}
+	if err := s.requireDataset(ctx, ds, needBuild, "Build"); err != nil {
+		return nil, err
 	}
 	if err := incompatible(&r.Definition, ds); err != nil {
 		return nil, err
@@ -122,7 +136,7 @@ type CloneRequest struct {
 
 // Clone copies a report, optionally into another workspace and onto another dataset.
 func (s *Service) Clone(ctx context.Context, workspaceID, id string, req CloneRequest) (*model.Report, error) {
-	r, err := s.GetReport(ctx, workspaceID, id)
+	r, err := s.report(ctx, workspaceID, id, model.RoleContributor)
 	if err != nil {
 		return nil, err
 	}
@@ -143,6 +157,9 @@ func (s *Service) Clone(ctx context.Context, workspaceID, id string, req CloneRe
 		if _, err := s.store.GetWorkspace(ctx, tid); err != nil {
 			return nil, fieldNotFound("targetWorkspaceId", err)
 		}
+		if _, err := s.workspace(ctx, tid, model.RoleContributor); err != nil {
+			return nil, err
+		}
 		target = tid
 	}
 	dsID := r.DatasetID
@@ -150,6 +167,9 @@ func (s *Service) Clone(ctx context.Context, workspaceID, id string, req CloneRe
 		ds, err := s.DatasetByID(ctx, req.TargetModelID)
 		if err != nil {
 			return nil, fieldNotFound("targetModelId", err)
+		}
+		if err := s.requireDataset(ctx, ds, needBuild, "Build"); err != nil {
+			return nil, err
 		}
 		if err := incompatible(&def, ds); err != nil {
 			return nil, err

@@ -3,6 +3,8 @@ package catalog
 import (
 	"context"
 
+	"github.com/bindery-dev/bindery/internal/auth"
+	"github.com/bindery-dev/bindery/internal/authz"
 	"github.com/bindery-dev/bindery/internal/errs"
 	"github.com/bindery-dev/bindery/internal/model"
 )
@@ -13,37 +15,80 @@ type WorkspacePatch struct {
 	Description *string `json:"description"`
 }
 
-// CreateWorkspace stores a new workspace; names are unique.
+// CreateWorkspace stores a new workspace (names are unique); its creator becomes its Admin.
 func (s *Service) CreateWorkspace(ctx context.Context, w *model.Workspace) error {
+	p, err := principal(ctx)
+	if err != nil {
+		return err
+	}
 	w.ID = model.NewID()
 	if err := w.Validate(); err != nil {
 		return err
 	}
 	if w.CapacityID != "" {
-		if _, err := s.GetCapacity(ctx, w.CapacityID); err != nil {
+		c, err := s.GetCapacity(ctx, w.CapacityID)
+		if err != nil {
 			return fieldNotFound("capacityId", err)
 		}
+		if !isCapacityAdmin(p, c) {
+			return authz.Denied("only the capacity's admins may assign workspaces to capacity %q", c.DisplayName)
+		}
 	}
-	return s.store.CreateWorkspace(ctx, w)
+	if err := s.store.CreateWorkspace(ctx, w); err != nil {
+		return err
+	}
+	if p.IsAdmin() {
+		return nil
+	}
+	m := &model.Member{WorkspaceID: w.ID, Identifier: p.Identifier, DisplayName: p.DisplayName,
+		PrincipalType: principalType(p), Role: model.RoleAdmin}
+	if err := s.store.PutMember(ctx, m); err != nil {
+		if _, derr := s.store.DeleteWorkspace(context.WithoutCancel(ctx), w.ID); derr != nil {
+			s.log.Error("removing workspace after failed membership", "workspace", w.ID, "err", derr)
+		}
+		return err
+	}
+	return nil
 }
 
-// GetWorkspace returns a workspace by id.
+func principalType(p *auth.Principal) model.PrincipalType {
+	if p.Kind == auth.KindApp {
+		return model.PrincipalApp
+	}
+	return model.PrincipalUser
+}
+
+// GetWorkspace returns a workspace the caller belongs to.
 func (s *Service) GetWorkspace(ctx context.Context, id string) (*model.Workspace, error) {
-	nid, ok := model.NormalizeID(id)
-	if !ok {
-		return nil, errs.NotFound("workspace", id)
-	}
-	return s.store.GetWorkspace(ctx, nid)
+	return s.workspace(ctx, id, model.RoleViewer)
 }
 
-// ListWorkspaces returns every workspace.
+// ListWorkspaces returns the workspaces the caller belongs to (all of them for the administrator).
 func (s *Service) ListWorkspaces(ctx context.Context) ([]*model.Workspace, error) {
-	return s.store.ListWorkspaces(ctx)
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.store.ListWorkspaces(ctx)
+	if err != nil || p.IsAdmin() {
+		return all, err
+	}
+	out := []*model.Workspace{}
+	for _, w := range all {
+		r, err := s.authz.Role(ctx, p, w.ID)
+		if err != nil {
+			return nil, err
+		}
+		if r.AtLeast(model.RoleViewer) {
+			out = append(out, w)
+		}
+	}
+	return out, nil
 }
 
-// UpdateWorkspace applies a patch.
+// UpdateWorkspace applies a patch; Admins only.
 func (s *Service) UpdateWorkspace(ctx context.Context, id string, p WorkspacePatch) (*model.Workspace, error) {
-	w, err := s.GetWorkspace(ctx, id)
+	w, err := s.workspace(ctx, id, model.RoleAdmin)
 	if err != nil {
 		return nil, err
 	}
@@ -59,9 +104,9 @@ func (s *Service) UpdateWorkspace(ctx context.Context, id string, p WorkspacePat
 	return w, s.store.UpdateWorkspace(ctx, w)
 }
 
-// DeleteWorkspace removes a workspace with its content, then its datasets' data.
+// DeleteWorkspace removes a workspace with its content, then its datasets' data; Admins only.
 func (s *Service) DeleteWorkspace(ctx context.Context, id string) error {
-	w, err := s.GetWorkspace(ctx, id)
+	w, err := s.workspace(ctx, id, model.RoleAdmin)
 	if err != nil {
 		return err
 	}
@@ -79,8 +124,9 @@ func (s *Service) DeleteWorkspace(ctx context.Context, id string) error {
 }
 
 // AssignToCapacity puts the workspace on a capacity; the empty GUID unassigns it.
+// The caller must be the workspace's Admin and, to assign, an admin of the capacity.
 func (s *Service) AssignToCapacity(ctx context.Context, id, capacityID string) (*model.Workspace, error) {
-	w, err := s.GetWorkspace(ctx, id)
+	w, err := s.workspace(ctx, id, model.RoleAdmin)
 	if err != nil {
 		return nil, err
 	}
@@ -91,26 +137,31 @@ func (s *Service) AssignToCapacity(ctx context.Context, id, capacityID string) (
 	if cid == model.EmptyGUID {
 		w.CapacityID = ""
 	} else {
-		if _, err := s.store.GetCapacity(ctx, cid); err != nil {
+		c, err := s.GetCapacity(ctx, cid)
+		if err != nil {
 			return nil, fieldNotFound("capacityId", err)
+		}
+		if p := auth.FromContext(ctx); !isCapacityAdmin(p, c) {
+			return nil, authz.Denied("only the capacity's admins may assign workspaces to capacity %q", c.DisplayName)
 		}
 		w.CapacityID = cid
 	}
 	return w, s.store.UpdateWorkspace(ctx, w)
 }
 
-// ListMembers returns a workspace's members.
+// ListMembers returns a workspace's members; any member may see them.
 func (s *Service) ListMembers(ctx context.Context, workspaceID string) ([]*model.Member, error) {
-	w, err := s.GetWorkspace(ctx, workspaceID)
+	w, err := s.workspace(ctx, workspaceID, model.RoleViewer)
 	if err != nil {
 		return nil, err
 	}
 	return s.store.ListMembers(ctx, w.ID)
 }
 
-// PutMember adds a member or changes its role.
+// PutMember adds a member or changes its role. Admins manage everyone; Members
+// may add and change members up to Member but not touch Admins.
 func (s *Service) PutMember(ctx context.Context, workspaceID string, m *model.Member) error {
-	w, err := s.GetWorkspace(ctx, workspaceID)
+	w, err := s.workspace(ctx, workspaceID, model.RoleMember)
 	if err != nil {
 		return err
 	}
@@ -121,16 +172,44 @@ func (s *Service) PutMember(ctx context.Context, workspaceID string, m *model.Me
 	if err := m.Validate(); err != nil {
 		return err
 	}
+	if err := s.checkMemberChange(ctx, w, m.Identifier, m.Role); err != nil {
+		return err
+	}
 	return s.store.PutMember(ctx, m)
 }
 
-// DeleteMember removes a member.
+// DeleteMember removes a member, under PutMember's rules.
 func (s *Service) DeleteMember(ctx context.Context, workspaceID, identifier string) error {
-	w, err := s.GetWorkspace(ctx, workspaceID)
+	w, err := s.workspace(ctx, workspaceID, model.RoleMember)
 	if err != nil {
 		return err
 	}
+	if err := s.checkMemberChange(ctx, w, identifier, ""); err != nil {
+		return err
+	}
 	return s.store.DeleteMember(ctx, w.ID, identifier)
+}
+
+// checkMemberChange lets a Member (not an Admin) grant at most Member and leave Admins alone.
+func (s *Service) checkMemberChange(ctx context.Context, w *model.Workspace, identifier string, newRole model.Role) error {
+	p := auth.FromContext(ctx)
+	own, err := s.authz.Role(ctx, p, w.ID)
+	if err != nil || own == model.RoleAdmin {
+		return err
+	}
+	if newRole == model.RoleAdmin {
+		return authz.Denied("only Admins may make Admins in workspace %q", w.Name)
+	}
+	ms, err := s.store.ListMembers(ctx, w.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.Role == model.RoleAdmin && sameIdentifier(m.Identifier, identifier) {
+			return authz.Denied("only Admins may change or remove an Admin of workspace %q", w.Name)
+		}
+	}
+	return nil
 }
 
 // fieldNotFound names the request field that held an unknown id; it stays a 404.

@@ -48,8 +48,8 @@ func TestServeRefusesBadSettings(t *testing.T) {
 
 func TestPublishImportCheck(t *testing.T) {
 	s := testkit.Start(t)
-	s.Do("POST", "/v1.0/myorg/groups", map[string]any{"name": "Tenants"}).Want(201)
-	s.Do("POST", "/v1.0/myorg/groups", map[string]any{"name": "Reports"}).Want(201)
+	s.Do("POST", "/v1.0/myorg/groups", map[string]any{"name": "Tenants"}).Want(200)
+	s.Do("POST", "/v1.0/myorg/groups", map[string]any{"name": "Reports"}).Want(200)
 	defs := filepath.Join("..", "..", "examples", "definitions")
 
 	code, out, errOut := run(t, s, "publish", "--workspace", "Tenants", filepath.Join(defs, "store-sales.dataset.json"))

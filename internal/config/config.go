@@ -28,6 +28,7 @@ type Config struct {
 	MaxUploadBytes  int64         // CSV/Parquet uploads
 	ShutdownTimeout time.Duration // how long in-flight requests may take to finish on SIGTERM
 	DatasetIdle     time.Duration // close a dataset's files after this long unused
+	EmbedTokenMax   time.Duration // longest embed token GenerateToken mints
 }
 
 // Defaults returns the settings used when nothing is given.
@@ -41,6 +42,7 @@ func Defaults() Config {
 		MaxUploadBytes:  4 << 30,
 		ShutdownTimeout: 30 * time.Second,
 		DatasetIdle:     5 * time.Minute,
+		EmbedTokenMax:   time.Hour,
 	}
 }
 
@@ -62,6 +64,7 @@ func Bind(fs *flag.FlagSet, env Env) (*Config, *Binder) {
 	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", b.int("BINDERY_MAX_UPLOAD_BYTES", c.MaxUploadBytes), "largest CSV/Parquet upload (env BINDERY_MAX_UPLOAD_BYTES)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", b.dur("BINDERY_SHUTDOWN_TIMEOUT", c.ShutdownTimeout), "time in-flight requests get to finish on SIGTERM (env BINDERY_SHUTDOWN_TIMEOUT)")
 	fs.DurationVar(&c.DatasetIdle, "dataset-idle", b.dur("BINDERY_DATASET_IDLE", c.DatasetIdle), "close a dataset's files after this long unused (env BINDERY_DATASET_IDLE)")
+	fs.DurationVar(&c.EmbedTokenMax, "embed-token-max-lifetime", b.dur("BINDERY_EMBED_TOKEN_MAX_LIFETIME", c.EmbedTokenMax), "cap on embed token lifetime (env BINDERY_EMBED_TOKEN_MAX_LIFETIME)")
 	return &c, b
 }
 
@@ -173,6 +176,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		bad("--shutdown-timeout: must be positive")
+	}
+	if c.EmbedTokenMax < time.Minute || c.EmbedTokenMax > 24*time.Hour {
+		bad("--embed-token-max-lifetime: must be between 1m and 24h")
 	}
 	if c.DatasetIdle <= 0 {
 		bad("--dataset-idle: must be positive")

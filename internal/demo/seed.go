@@ -93,6 +93,7 @@ func Seed(ctx context.Context, cat *catalog.Service, o Options) (*Info, error) {
 	if o.Scale == 0 {
 		o.Scale = 1
 	}
+	ctx = catalog.AsAdmin(ctx)
 	cap, err := ensureCapacity(ctx, cat)
 	if err != nil {
 		return nil, err

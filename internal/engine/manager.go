@@ -63,6 +63,7 @@ type dataset struct {
 	cleaned bool       // leftovers removed since this process first used it; guarded by open
 	cur     *handle    // the open current version, nil when closed; guarded by Manager.mu
 	dropped bool       // guarded by Manager.mu
+	memMB   int        // memory limit asked by SetMemoryLimit, 0 = Options.MemoryLimitMB; guarded by Manager.mu
 }
 
 // handle is one open version file. Reads and writers hold a reference; a
@@ -76,6 +77,7 @@ type handle struct {
 	lastUsed time.Time
 	retired  bool
 	keepFile bool // the file is already gone or must stay (dropped dataset)
+	memMB    int  // memory limit applied by SetMemoryLimit, 0 = as opened; guarded by Manager.mu
 }
 
 // Open starts a Manager on opts.Dir, removing the leftovers of imports that
@@ -392,6 +394,9 @@ func (m *Manager) Read(ctx context.Context, datasetID string, fn func(ctx contex
 		return err
 	}
 	defer m.release(h)
+	if err := m.applyMemoryLimit(ctx, ds, h); err != nil {
+		return err
+	}
 	return fn(ctx, h.db)
 }
 

@@ -22,6 +22,8 @@ const (
 	KindForbidden
 	KindUnavailable
 	KindTimeout
+	KindUnsupportedMedia
+	KindTooManyRequests
 )
 
 // Error is an error a client may see. Message is public; Err (the cause) is only logged.

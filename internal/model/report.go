@@ -225,6 +225,9 @@ func (d *ReportDefinition) Validate() error {
 		if err := validateFilters(f+".filters", p.Filters); err != nil {
 			return err
 		}
+		if p.Visuals == nil {
+			p.Visuals = []Visual{}
+		}
 		if len(p.Visuals) > MaxVisualsPerPage {
 			return errs.Invalid(f+".visuals", "at most %d visuals are allowed on a page", MaxVisualsPerPage)
 		}
@@ -277,6 +280,9 @@ func (v *Visual) validate(f string, seen map[string]bool) error {
 				return errs.Invalid(uf+".aggregation", "a measure cannot be aggregated again")
 			}
 		}
+	}
+	if n == 0 {
+		return errs.Invalid(f+".fields", "a visual needs at least one field")
 	}
 	if n > MaxFieldsPerVisual {
 		return errs.Invalid(f+".fields", "at most %d fields are allowed in a visual", MaxFieldsPerVisual)

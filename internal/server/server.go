@@ -19,6 +19,10 @@ import (
 
 	"github.com/bindery-dev/bindery/internal/api"
 	"github.com/bindery-dev/bindery/internal/auth"
+	"github.com/bindery-dev/bindery/internal/authz"
+	"github.com/bindery-dev/bindery/internal/binding"
+	"github.com/bindery-dev/bindery/internal/embedtoken"
+	"github.com/bindery-dev/bindery/internal/tokens"
 	"github.com/bindery-dev/bindery/internal/catalog"
 	"github.com/bindery-dev/bindery/internal/config"
 	"github.com/bindery-dev/bindery/internal/engine"
@@ -28,6 +32,18 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
+// Option adjusts the wiring; tests use it.
+type Option func(*wiring)
+
+type wiring struct {
+	wrapAuth func(auth.Authenticator) auth.Authenticator
+}
+
+// WithAuthenticator wraps the authenticator, e.g. to let a test add principals of its own.
+func WithAuthenticator(wrap func(auth.Authenticator) auth.Authenticator) Option {
+	return func(w *wiring) { w.wrapAuth = wrap }
+}
+
 // Server is a running Bindery.
 type Server struct {
 	cfg      *config.Config
@@ -35,6 +51,9 @@ type Server struct {
 	store    *sqlite.DB
 	engine   *engine.Manager
 	Catalog  *catalog.Service
+	Tokens   *tokens.Service
+	Binder   *binding.Binder
+	Revoked  *embedtoken.RevocationList
 	API      *api.API
 	AdminKey string
 	handler  http.Handler
@@ -42,7 +61,14 @@ type Server struct {
 }
 
 // New opens the data directory and builds the server. Close releases it.
-func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, error) {
+func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Option) (*Server, error) {
+	var wr wiring
+	for _, o := range opts {
+		o(&wr)
+	}
+	if _, err := api.OpenAPIJSON(); err != nil {
+		return nil, fmt.Errorf("embedded OpenAPI document: %w", err)
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("data directory %s: %w", cfg.DataDir, err)
 	}
@@ -64,11 +90,28 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		}
 	}
 	s := &Server{cfg: cfg, log: log, store: st, engine: eng, AdminKey: key}
-	s.Catalog = catalog.New(catalog.Options{Store: st, Engine: eng, Logger: log})
+	az := authz.New(st)
+	s.Catalog = catalog.New(catalog.Options{Store: st, Engine: eng, Authz: az, Logger: log})
+	ring, err := tokens.LoadKeyRing(ctx, st, embedtoken.Options{Issuer: cfg.PublicURL, MaxLifetime: cfg.EmbedTokenMax})
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("embed token keys: %w", err)
+	}
+	s.Revoked = embedtoken.NewRevocationList(tokens.RevocationLoader(st, time.Now), time.Now)
+	if err := s.Revoked.Refresh(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("embed token revocations: %w", err)
+	}
+	s.Tokens = tokens.New(tokens.Options{Store: st, Authz: az, Keys: ring, Revocations: s.Revoked, MaxLifetime: cfg.EmbedTokenMax, Logger: log})
+	s.Binder = binding.New(binding.Options{Lookup: st, Authz: az, Revocations: s.Revoked})
+	var authn auth.Authenticator = auth.AdminKey{Key: key}
+	if wr.wrapAuth != nil {
+		authn = wr.wrapAuth(authn)
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.API = api.New(api.Options{
-		Catalog: s.Catalog, Auth: auth.AdminKey{Key: key}, PublicURL: cfg.PublicURL,
+		Catalog: s.Catalog, Tokens: s.Tokens, Auth: authn, PublicURL: cfg.PublicURL,
 		UploadDir: filepath.Join(cfg.DataDir, "uploads"), MaxBodyBytes: cfg.MaxBodyBytes, MaxUploadBytes: cfg.MaxUploadBytes,
 		Logger: log, Registerer: reg, Ready: s.ready,
 	})
@@ -103,6 +146,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	// Other nodes' revocations arrive through the shared store.
+	rctx, stopRefresh := context.WithCancel(ctx)
+	defer stopRefresh()
+	go s.Revoked.Run(rctx, 5*time.Second, s.log)
 	s.log.Info("serving", "addr", ln.Addr().String(), "publicUrl", s.cfg.PublicURL, "data", s.cfg.DataDir)
 	select {
 	case err := <-errc:

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bindery-dev/bindery/internal/auth"
 	"github.com/bindery-dev/bindery/internal/config"
 	"github.com/bindery-dev/bindery/internal/server"
 )
@@ -34,6 +35,24 @@ type Server struct {
 type Options struct {
 	Dir       string               // reuse a data directory (to test restarts); default t.TempDir()
 	Configure func(*config.Config) // change settings before start
+	// Principals are extra bearer tokens the server accepts, each for a principal,
+	// so tests can act as users and apps with given roles.
+	Principals map[string]*auth.Principal
+}
+
+// staticTokens accepts the test's own bearer tokens before the server's authenticator.
+type staticTokens struct {
+	tokens map[string]*auth.Principal
+	next   auth.Authenticator
+}
+
+func (s staticTokens) Authenticate(r *http.Request) (*auth.Principal, error) {
+	if tok, ok := auth.BearerToken(r); ok {
+		if p, ok := s.tokens[tok]; ok {
+			return p, nil
+		}
+	}
+	return s.next.Authenticate(r)
 }
 
 // Start starts a server and stops it when the test ends.
@@ -67,7 +86,13 @@ func Start(t testing.TB, o ...Options) *Server {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := server.New(ctx, &cfg, log)
+	var opts []server.Option
+	if len(opt.Principals) > 0 {
+		opts = append(opts, server.WithAuthenticator(func(next auth.Authenticator) auth.Authenticator {
+			return staticTokens{tokens: opt.Principals, next: next}
+		}))
+	}
+	srv, err := server.New(ctx, &cfg, log, opts...)
 	if err != nil {
 		cancel()
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 
+	"github.com/bindery-dev/bindery/internal/errs"
 	"github.com/bindery-dev/bindery/internal/model"
 	"github.com/bindery-dev/bindery/internal/store"
 )
@@ -70,7 +71,12 @@ func (k *Keyring) rotate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("issuer: encode key: %w", err)
 	}
-	sk := &store.SigningKey{ID: model.NewID(), Algorithm: string(Algorithm), PrivateKey: der, CreatedAt: k.now()}
+	// Creation time orders the keys (the newest signs), so it must be strictly increasing.
+	at := k.now().UTC().Truncate(time.Microsecond)
+	if n := len(k.keys); n > 0 && !at.After(k.keys[n-1].created) {
+		at = k.keys[n-1].created.Add(time.Microsecond)
+	}
+	sk := &store.SigningKey{ID: model.NewID(), Algorithm: string(Algorithm), PrivateKey: der, CreatedAt: at}
 	if err := k.st.PutSigningKey(ctx, sk); err != nil {
 		return fmt.Errorf("issuer: store key: %w", err)
 	}
@@ -196,3 +202,5 @@ func (s opPublicKey) ID() string                         { return s.id }
 func (s opPublicKey) Algorithm() jose.SignatureAlgorithm { return Algorithm }
 func (s opPublicKey) Use() string                        { return "sig" }
 func (s opPublicKey) Key() any                           { return &s.priv.PublicKey }
+
+func isNotFound(err error) bool { return errs.KindOf(err) == errs.KindNotFound }
