@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/bindery-dev/bindery/internal/auth"
+	"github.com/bindery-dev/bindery/internal/auth/principals"
 	"github.com/bindery-dev/bindery/internal/catalog"
 	"github.com/bindery-dev/bindery/internal/tokens"
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,6 +20,7 @@ import (
 type Options struct {
 	Catalog        *catalog.Service
 	Tokens         *tokens.Service
+	Principals     *principals.Admin // user and app management routes
 	Auth           auth.Authenticator
 	PublicURL      string // base of embedUrl and webUrl, without a trailing slash
 	UploadDir      string // where uploads are spooled before import

@@ -101,6 +101,15 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		if !rt.Public && op.Responses.Status(http.StatusUnauthorized) == nil {
 			t.Errorf("%s: authenticated, but no 401 response documented", key)
 		}
+		// Every authenticated operation is authorized too, so it can be refused.
+		if !rt.Public && op.Responses.Status(http.StatusForbidden) == nil {
+			t.Errorf("%s: authenticated, but no 403 response documented", key)
+		}
+		// decodeJSON refuses a body whose Content-Type is not JSON.
+		if rb := op.RequestBody; rb != nil && rb.Value.Content.Get("application/json") != nil &&
+			op.Responses.Status(http.StatusUnsupportedMediaType) == nil {
+			t.Errorf("%s: takes a JSON body, but no 415 response documented", key)
+		}
 	}
 	for _, key := range outsideRoutes {
 		served[key] = true

@@ -4,7 +4,7 @@ package api
 // (openapi.json) describes exactly these; TestOpenAPICoversRoutes keeps them in step.
 func (a *API) routes() []Route {
 	const g = "/v1.0/myorg/groups/{groupId}"
-	return []Route{
+	routes := []Route{
 		{Method: "GET", Path: "/healthz", Public: true, handler: a.healthz},
 		{Method: "GET", Path: "/readyz", Public: true, handler: a.readyz},
 		{Method: "GET", Path: "/openapi.json", Public: true, handler: a.openapi},
@@ -58,4 +58,10 @@ func (a *API) routes() []Route {
 		{Method: "GET", Path: "/v1.0/myorg/embedTokens/{tokenId}", handler: a.getEmbedToken},
 		{Method: "POST", Path: "/v1.0/myorg/embedTokens/{tokenId}/Revoke", handler: a.revokeEmbedToken},
 	}
+	if a.opts.Principals != nil {
+		for _, rt := range a.opts.Principals.Routes() {
+			routes = append(routes, Route{Method: rt.Method, Path: rt.Path, handler: rt.Handle})
+		}
+	}
+	return routes
 }

@@ -36,6 +36,8 @@ func commands() []command {
 		{"publish", "publish dataset or report definitions from JSON files", runPublish},
 		{"import", "load a CSV or Parquet file into a dataset table, with progress", runImport},
 		{"check", "check whether a dataset satisfies a report", runCheck},
+		{"user", "manage users: add, list, remove", runUser},
+		{"app", "manage apps (service principals): add, list, rotate, remove", runApp},
 		{"version", "print the version", runVersion},
 	}
 }

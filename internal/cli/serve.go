@@ -41,7 +41,8 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	if cfg.Demo {
-		info, err := demo.Seed(ctx, srv.Catalog, demo.Options{DataDir: cfg.DataDir, PublicURL: cfg.PublicURL, AdminKey: srv.AdminKey, Logger: log})
+		info, err := demo.Seed(ctx, srv.Catalog, demo.Options{DataDir: cfg.DataDir, PublicURL: cfg.PublicURL, AdminKey: srv.AdminKey, Logger: log,
+			Principals: srv.Principals, TokenURL: srv.Issuer.TokenURL()})
 		if err != nil {
 			ln.Close()
 			return fmt.Errorf("demo: %w", err)

@@ -4,6 +4,7 @@
 package config
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -29,6 +30,29 @@ type Config struct {
 	ShutdownTimeout time.Duration // how long in-flight requests may take to finish on SIGTERM
 	DatasetIdle     time.Duration // close a dataset's files after this long unused
 	EmbedTokenMax   time.Duration // longest embed token GenerateToken mints
+	Auth            AuthConfig
+}
+
+// AuthConfig configures Bindery's OAuth 2.0 / OIDC issuer and the external issuers it trusts.
+type AuthConfig struct {
+	AccessTokenLifetime  time.Duration
+	RefreshTokenLifetime time.Duration
+	KeyRotation          time.Duration  // age at which the issuer's signing key is replaced; negative: manual only
+	PublicClients        []PublicClient // browser apps users sign in through (authorization code + PKCE)
+	TrustedIssuers       []TrustedIssuer
+}
+
+// PublicClient is a browser application allowed to sign users in.
+type PublicClient struct {
+	ClientID     string   `json:"clientId"`
+	RedirectURIs []string `json:"redirectUris"`
+}
+
+// TrustedIssuer is an external OpenID Connect issuer whose user tokens Bindery accepts.
+type TrustedIssuer struct {
+	Issuer    string `json:"issuer"`
+	Audience  string `json:"audience"`
+	UserClaim string `json:"userClaim"` // default preferred_username
 }
 
 // Defaults returns the settings used when nothing is given.
@@ -43,6 +67,11 @@ func Defaults() Config {
 		ShutdownTimeout: 30 * time.Second,
 		DatasetIdle:     5 * time.Minute,
 		EmbedTokenMax:   time.Hour,
+		Auth: AuthConfig{
+			AccessTokenLifetime:  time.Hour,
+			RefreshTokenLifetime: 24 * time.Hour,
+			KeyRotation:          30 * 24 * time.Hour,
+		},
 	}
 }
 
@@ -65,7 +94,31 @@ func Bind(fs *flag.FlagSet, env Env) (*Config, *Binder) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", b.dur("BINDERY_SHUTDOWN_TIMEOUT", c.ShutdownTimeout), "time in-flight requests get to finish on SIGTERM (env BINDERY_SHUTDOWN_TIMEOUT)")
 	fs.DurationVar(&c.DatasetIdle, "dataset-idle", b.dur("BINDERY_DATASET_IDLE", c.DatasetIdle), "close a dataset's files after this long unused (env BINDERY_DATASET_IDLE)")
 	fs.DurationVar(&c.EmbedTokenMax, "embed-token-max-lifetime", b.dur("BINDERY_EMBED_TOKEN_MAX_LIFETIME", c.EmbedTokenMax), "cap on embed token lifetime (env BINDERY_EMBED_TOKEN_MAX_LIFETIME)")
+	fs.DurationVar(&c.Auth.AccessTokenLifetime, "access-token-lifetime", b.dur("BINDERY_ACCESS_TOKEN_LIFETIME", c.Auth.AccessTokenLifetime), "lifetime of access tokens Bindery issues (env BINDERY_ACCESS_TOKEN_LIFETIME)")
+	fs.DurationVar(&c.Auth.RefreshTokenLifetime, "refresh-token-lifetime", b.dur("BINDERY_REFRESH_TOKEN_LIFETIME", c.Auth.RefreshTokenLifetime), "lifetime of refresh tokens (env BINDERY_REFRESH_TOKEN_LIFETIME)")
+	fs.DurationVar(&c.Auth.KeyRotation, "signing-key-rotation", b.dur("BINDERY_SIGNING_KEY_ROTATION", c.Auth.KeyRotation), "replace the token signing key after this long; negative: never automatically (env BINDERY_SIGNING_KEY_ROTATION)")
+	fs.Func("public-clients", `browser apps users sign in through, as JSON: [{"clientId":"portal","redirectUris":["https://app.example.com/callback"]}] (env BINDERY_PUBLIC_CLIENTS)`, b.jsonInto(&c.Auth.PublicClients))
+	fs.Func("trusted-issuers", `external OIDC issuers whose user tokens are accepted, as JSON: [{"issuer":"https://login.example.com","audience":"bindery","userClaim":"email"}] (env BINDERY_TRUSTED_ISSUERS)`, b.jsonInto(&c.Auth.TrustedIssuers))
+	b.jsonEnv("BINDERY_PUBLIC_CLIENTS", &c.Auth.PublicClients)
+	b.jsonEnv("BINDERY_TRUSTED_ISSUERS", &c.Auth.TrustedIssuers)
 	return &c, b
+}
+
+func (b *Binder) jsonInto(v any) func(string) error {
+	return func(s string) error {
+		if err := json.Unmarshal([]byte(s), v); err != nil {
+			return fmt.Errorf("want JSON: %w", err)
+		}
+		return nil
+	}
+}
+
+func (b *Binder) jsonEnv(key string, v any) {
+	if s := b.env(key); s != "" {
+		if err := json.Unmarshal([]byte(s), v); err != nil {
+			b.errs = append(b.errs, fmt.Errorf("%s: want JSON: %w", key, err))
+		}
+	}
 }
 
 // Binder collects environment parse errors until Finish.
@@ -179,6 +232,30 @@ func (c *Config) Validate() error {
 	}
 	if c.EmbedTokenMax < time.Minute || c.EmbedTokenMax > 24*time.Hour {
 		bad("--embed-token-max-lifetime: must be between 1m and 24h")
+	}
+	if c.Auth.AccessTokenLifetime < time.Minute || c.Auth.AccessTokenLifetime > 24*time.Hour {
+		bad("--access-token-lifetime: must be between 1m and 24h")
+	}
+	if c.Auth.RefreshTokenLifetime < c.Auth.AccessTokenLifetime {
+		bad("--refresh-token-lifetime: must be at least the access token lifetime")
+	}
+	for i, pc := range c.Auth.PublicClients {
+		if pc.ClientID == "" || len(pc.RedirectURIs) == 0 {
+			bad("--public-clients[%d]: needs clientId and at least one redirect URI", i)
+		}
+		for _, r := range pc.RedirectURIs {
+			if u, err := url.Parse(r); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				bad("--public-clients[%d]: redirect URI %q must be an absolute http(s) URL", i, r)
+			}
+		}
+	}
+	for i, ti := range c.Auth.TrustedIssuers {
+		if u, err := url.Parse(ti.Issuer); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("--trusted-issuers[%d]: issuer %q must be an absolute http(s) URL", i, ti.Issuer)
+		}
+		if ti.Audience == "" {
+			bad("--trusted-issuers[%d]: audience is required", i)
+		}
 	}
 	if c.DatasetIdle <= 0 {
 		bad("--dataset-idle: must be positive")

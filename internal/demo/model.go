@@ -54,6 +54,7 @@ func retailModel(name string, withRLS, legacy bool) *model.DatasetDefinition {
 		def.Roles = []model.RLSRole{{
 			Name: "Regional Manager", ModelPermission: "Read",
 			TablePermissions: []model.TablePermission{{Name: "Store", FilterExpression: "[RegionManager] = USERPRINCIPALNAME()"}},
+			Members:          []string{ManagerUser},
 		}}
 	}
 	return def

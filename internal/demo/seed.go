@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/bindery-dev/bindery/internal/auth/principals"
 	"github.com/bindery-dev/bindery/internal/catalog"
 	"github.com/bindery-dev/bindery/internal/engine"
 	"github.com/bindery-dev/bindery/internal/model"
@@ -24,6 +25,9 @@ type Options struct {
 	Logger    *slog.Logger
 	// Scale multiplies every retailer's row count; tests use a small one. 0 means 1.
 	Scale float64
+	// Principals creates the demo app and users; TokenURL is the issuer's token endpoint.
+	Principals *principals.Service
+	TokenURL   string
 }
 
 // Info is what demo.json holds.
@@ -35,6 +39,9 @@ type Info struct {
 	Workspaces     WorkspaceIDs  `json:"workspaces"`
 	Report         ReportInfo    `json:"report"`
 	Datasets       []DatasetInfo `json:"datasets"`
+	TokenURL       string        `json:"tokenUrl"`
+	App            *AppInfo      `json:"app"`
+	Users          []UserInfo    `json:"users"`
 	ReportEmbedURL string        `json:"-"`
 }
 
@@ -125,6 +132,12 @@ func Seed(ctx context.Context, cat *catalog.Service, o Options) (*Info, error) {
 	info.Report = ReportInfo{ID: rep.ID, Name: rep.Name, WorkspaceID: sales.ID, DatasetID: rep.DatasetID,
 		EmbedURL: o.PublicURL + "/reportEmbed?reportId=" + rep.ID + "&groupId=" + sales.ID}
 	info.ReportEmbedURL = info.Report.EmbedURL
+	info.TokenURL = o.TokenURL
+	if o.Principals != nil {
+		if err := seedIdentity(ctx, cat, o.Principals, info, o.DataDir); err != nil {
+			return nil, err
+		}
+	}
 	if err := writeInfo(filepath.Join(o.DataDir, "demo.json"), info); err != nil {
 		return nil, err
 	}

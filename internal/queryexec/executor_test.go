@@ -282,7 +282,6 @@ func TestIdenticalConcurrentQueriesRunOnce(t *testing.T) {
 
 func TestCanceledRequestsCancelTheirRun(t *testing.T) {
 	k := newKit(t, capacity.Options{}, 0)
-	ds := k.dataset("shop", shopModel())
 	ctx, cancel := context.WithCancel(context.Background())
 	ran := make(chan error, 1)
 	_, _, err := k.ex.flights.do(ctx, "k", func(fctx context.Context) (*Result, error) {
@@ -294,5 +293,4 @@ func TestCanceledRequestsCancelTheirRun(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || !errors.Is(<-ran, context.Canceled) {
 		t.Fatalf("got %v", err)
 	}
-	_ = ds
 }

@@ -19,14 +19,17 @@ import (
 
 	"github.com/bindery-dev/bindery/internal/api"
 	"github.com/bindery-dev/bindery/internal/auth"
+	"github.com/bindery-dev/bindery/internal/auth/authn"
+	"github.com/bindery-dev/bindery/internal/auth/issuer"
+	"github.com/bindery-dev/bindery/internal/auth/principals"
 	"github.com/bindery-dev/bindery/internal/authz"
 	"github.com/bindery-dev/bindery/internal/binding"
-	"github.com/bindery-dev/bindery/internal/embedtoken"
-	"github.com/bindery-dev/bindery/internal/tokens"
 	"github.com/bindery-dev/bindery/internal/catalog"
 	"github.com/bindery-dev/bindery/internal/config"
+	"github.com/bindery-dev/bindery/internal/embedtoken"
 	"github.com/bindery-dev/bindery/internal/engine"
 	"github.com/bindery-dev/bindery/internal/store/sqlite"
+	"github.com/bindery-dev/bindery/internal/tokens"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -46,18 +49,21 @@ func WithAuthenticator(wrap func(auth.Authenticator) auth.Authenticator) Option 
 
 // Server is a running Bindery.
 type Server struct {
-	cfg      *config.Config
-	log      *slog.Logger
-	store    *sqlite.DB
-	engine   *engine.Manager
-	Catalog  *catalog.Service
-	Tokens   *tokens.Service
-	Binder   *binding.Binder
-	Revoked  *embedtoken.RevocationList
-	API      *api.API
-	AdminKey string
-	handler  http.Handler
-	stopping atomic.Bool
+	cfg     *config.Config
+	log     *slog.Logger
+	store   *sqlite.DB
+	engine  *engine.Manager
+	Catalog *catalog.Service
+	Tokens  *tokens.Service
+	Binder  *binding.Binder
+	Revoked *embedtoken.RevocationList
+	// Principals manages users and apps; Issuer is Bindery's OAuth 2.0 / OIDC provider.
+	Principals *principals.Service
+	Issuer     *issuer.Issuer
+	API        *api.API
+	AdminKey   string
+	handler    http.Handler
+	stopping   atomic.Bool
 }
 
 // New opens the data directory and builds the server. Close releases it.
@@ -104,17 +110,43 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 	}
 	s.Tokens = tokens.New(tokens.Options{Store: st, Authz: az, Keys: ring, Revocations: s.Revoked, MaxLifetime: cfg.EmbedTokenMax, Logger: log})
 	s.Binder = binding.New(binding.Options{Lookup: st, Authz: az, Revocations: s.Revoked})
-	var authn auth.Authenticator = auth.AdminKey{Key: key}
+	s.Principals = principals.New(principals.Options{Store: st})
+	var pcs []issuer.PublicClient
+	for _, pc := range cfg.Auth.PublicClients {
+		pcs = append(pcs, issuer.PublicClient{ClientID: pc.ClientID, RedirectURIs: pc.RedirectURIs})
+	}
+	s.Issuer, err = issuer.New(issuer.Options{
+		URL: cfg.PublicURL, Principals: s.Principals, Keys: st,
+		AccessTokenLifetime: cfg.Auth.AccessTokenLifetime, RefreshTokenLifetime: cfg.Auth.RefreshTokenLifetime,
+		KeyRotation: cfg.Auth.KeyRotation, PublicClients: pcs, Logger: log,
+	})
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("token issuer: %w", err)
+	}
+	var ext []authn.External
+	for _, ti := range cfg.Auth.TrustedIssuers {
+		ext = append(ext, authn.External{Issuer: ti.Issuer, Audience: ti.Audience, UserClaim: ti.UserClaim})
+	}
+	var an auth.Authenticator
+	if an, err = authn.New(authn.Options{AdminKey: key, Local: s.Issuer, External: ext}); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("authenticator: %w", err)
+	}
+	authenticator := an
 	if wr.wrapAuth != nil {
-		authn = wr.wrapAuth(authn)
+		authenticator = wr.wrapAuth(authenticator)
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.API = api.New(api.Options{
-		Catalog: s.Catalog, Tokens: s.Tokens, Auth: authn, PublicURL: cfg.PublicURL,
+		Catalog: s.Catalog, Tokens: s.Tokens, Auth: authenticator, Principals: principals.NewAdmin(s.Principals), PublicURL: cfg.PublicURL,
 		UploadDir: filepath.Join(cfg.DataDir, "uploads"), MaxBodyBytes: cfg.MaxBodyBytes, MaxUploadBytes: cfg.MaxUploadBytes,
 		Logger: log, Registerer: reg, Ready: s.ready,
 	})
+	for _, p := range []string{issuer.DiscoveryPath, issuer.OAuthPrefix, issuer.LoginPath} {
+		s.API.Handle(p, s.Issuer.Handler())
+	}
 	s.API.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	s.handler = s.API
 	return s, nil

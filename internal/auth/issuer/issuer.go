@@ -77,8 +77,9 @@ type Options struct {
 	PublicClients []PublicClient
 	// Limiter throttles failures; nil: throttle.New with its defaults and Now.
 	Limiter *throttle.Limiter
-	Logger  *slog.Logger
-	Now     func() time.Time // nil: time.Now
+	// Logger is kept for the issuer's own messages; the op library logs to slog.Default.
+	Logger *slog.Logger
+	Now    func() time.Time // nil: time.Now
 }
 
 // Issuer is the OAuth 2.0 / OIDC provider. It is safe for concurrent use.
@@ -141,7 +142,6 @@ func New(o Options) (*Issuer, error) {
 		SupportedUILocales:    []language.Tag{language.English},
 	}
 	opts := []op.Option{
-		op.WithLogger(o.Logger),
 		op.WithCustomEndpoints(
 			op.NewEndpoint("oauth2/authorize"), op.NewEndpoint("oauth2/token"), op.NewEndpoint("oauth2/userinfo"),
 			op.NewEndpoint("oauth2/revoke"), op.NewEndpoint("oauth2/end_session"), op.NewEndpoint("oauth2/keys")),
