@@ -5,6 +5,9 @@
 package api
 
 import (
+	"strings"
+
+	"github.com/bindery-dev/bindery/internal/errs"
 	"log/slog"
 	"net/http"
 	"os"
@@ -70,11 +73,32 @@ func New(o Options) *API {
 	for _, rt := range a.routes() {
 		a.register(rt)
 	}
-	a.mux.Handle("/", a.wrap(Route{Public: true, handler: func(http.ResponseWriter, *http.Request) error {
-		return errNoRoute
-	}}))
-	a.handler = a.recoverer(a.requestID(a.mux))
+	a.handler = a.recoverer(a.requestID(http.HandlerFunc(a.route)))
 	return a
+}
+
+// route dispatches to the mux, answering unknown routes (404) and wrong methods (405) in the API's error shape.
+func (a *API) route(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := a.mux.Handler(r); pattern != "" {
+		a.mux.ServeHTTP(w, r)
+		return
+	}
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := a.mux.Handler(probe); pattern != "" {
+			allowed = append(allowed, m)
+		}
+	}
+	a.metrics.instrument(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(allowed) > 0 {
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			writeError(w, r, a.log, errs.New(errs.KindMethodNotAllowed, "MethodNotAllowed", "%s is not allowed here; use %s", r.Method, strings.Join(allowed, ", ")))
+			return
+		}
+		writeError(w, r, a.log, errNoRoute)
+	})).ServeHTTP(w, r)
 }
 
 // ServeHTTP serves the API.
@@ -108,4 +132,16 @@ func (a *API) wrap(rt Route) http.Handler {
 			writeError(w, r, a.log, err)
 		}
 	})
+}
+
+// HandleFunc adds an unauthenticated handler outside the route table whose errors
+// go through the API's one error writer (the embed page's data endpoints, which
+// authenticate embed tokens themselves).
+func (a *API) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request) error) {
+	a.Handle(pattern, a.wrap(Route{Public: true, handler: h}))
+}
+
+// WriteError writes err in Power BI's error shape, as every API response does.
+func (a *API) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	writeError(w, r, a.log, err)
 }

@@ -1,9 +1,13 @@
 package api
 
 import (
+	"math"
+	"strconv"
+
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/bindery-dev/bindery/internal/capacity"
 	"log/slog"
 	"net/http"
 
@@ -51,6 +55,8 @@ func statusOf(err error) int {
 		return http.StatusUnsupportedMediaType
 	case errs.KindTooManyRequests:
 		return http.StatusTooManyRequests
+	case errs.KindMethodNotAllowed:
+		return http.StatusMethodNotAllowed
 	}
 	return http.StatusInternalServerError
 }
@@ -83,6 +89,9 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		slog.String("requestId", w.Header().Get("RequestId")))
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="bindery"`)
+	}
+	if d, ok := capacity.RetryAfter(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
 	}
 	writeJSON(w, status, errorBody{Error: body})
 }

@@ -63,6 +63,9 @@ func (a *API) importTable(w http.ResponseWriter, r *http.Request) error {
 	if r.ContentLength > a.opts.MaxUploadBytes {
 		return tooLarge(a.opts.MaxUploadBytes)
 	}
+	if err := a.cat.CheckWritable(r.Context(), r.PathValue("groupId"), r.PathValue("datasetId"), r.PathValue("tableName")); err != nil {
+		return err // refused before a byte is written to disk
+	}
 	src, err := a.spool(w, r, string(format))
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/bindery-dev/bindery/internal/api"
+	"github.com/bindery-dev/bindery/internal/auth/principals"
 	"github.com/bindery-dev/bindery/internal/model"
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -85,7 +86,8 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		}
 	}
 	served := map[string]bool{}
-	for _, rt := range api.New(api.Options{}).Routes() {
+	// The principal management routes join the table only when principals are configured.
+	for _, rt := range api.New(api.Options{Principals: principals.NewAdmin(nil)}).Routes() {
 		key := rt.Method + " " + rt.Path
 		served[key] = true
 		op, ok := documented[key]
@@ -107,6 +109,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		}
 		// decodeJSON refuses a body whose Content-Type is not JSON.
 		if rb := op.RequestBody; rb != nil && rb.Value.Content.Get("application/json") != nil &&
+			!strings.HasPrefix(rt.Path, "/v1.0/myorg/admin/") && // principals decode without checking it
 			op.Responses.Status(http.StatusUnsupportedMediaType) == nil {
 			t.Errorf("%s: takes a JSON body, but no 415 response documented", key)
 		}

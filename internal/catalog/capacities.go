@@ -10,11 +10,34 @@ import (
 
 // CapacityPatch holds the fields an update may change; nil leaves a field as it is.
 type CapacityPatch struct {
-	DisplayName *string               `json:"displayName"`
-	SKU         *string               `json:"sku"`
-	Region      *string               `json:"region"`
-	Admins      *[]string             `json:"admins"`
-	Limits      *model.CapacityLimits `json:"limits"`
+	DisplayName *string      `json:"displayName"`
+	SKU         *string      `json:"sku"`
+	Region      *string      `json:"region"`
+	Admins      *[]string    `json:"admins"`
+	Limits      *LimitsPatch `json:"limits"`
+}
+
+// LimitsPatch changes only the limits it names: PATCH {"limits":{"queryTimeoutSeconds":60}}
+// keeps the others. An explicit 0 resets a limit to its default, as on create.
+type LimitsPatch struct {
+	MaxConcurrentQueries *int `json:"maxConcurrentQueries"`
+	QueryTimeoutSeconds  *int `json:"queryTimeoutSeconds"`
+	MaxResultRows        *int `json:"maxResultRows"`
+	MaxDatasetMemoryMB   *int `json:"maxDatasetMemoryMB"`
+}
+
+// apply returns l with the patch's fields set, zeros filled from the defaults.
+func (p *LimitsPatch) apply(l model.CapacityLimits) model.CapacityLimits {
+	set := func(dst *int, v *int) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&l.MaxConcurrentQueries, p.MaxConcurrentQueries)
+	set(&l.QueryTimeoutSeconds, p.QueryTimeoutSeconds)
+	set(&l.MaxResultRows, p.MaxResultRows)
+	set(&l.MaxDatasetMemoryMB, p.MaxDatasetMemoryMB)
+	return l.WithDefaults()
 }
 
 // CreateCapacity validates and stores a new Active capacity (unless State says Suspended).
@@ -59,7 +82,7 @@ func (s *Service) UpdateCapacity(ctx context.Context, id string, p CapacityPatch
 		c.Admins = *p.Admins
 	}
 	if p.Limits != nil {
-		c.Limits = p.Limits.WithDefaults()
+		c.Limits = p.Limits.apply(c.Limits)
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err

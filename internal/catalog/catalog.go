@@ -31,8 +31,8 @@ type Options struct {
 	Store  store.Store
 	Engine DataEngine
 	Authz  *authz.Authorizer // required: every operation is authorized for the context's principal
-	Logger *slog.Logger     // nil discards
-	Now    func() time.Time // nil means time.Now
+	Logger *slog.Logger      // nil discards
+	Now    func() time.Time  // nil means time.Now
 }
 
 // Service is safe for concurrent use.

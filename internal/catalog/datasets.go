@@ -154,6 +154,12 @@ func (s *Service) Import(ctx context.Context, workspaceID, datasetID, table, src
 	return res, nil
 }
 
+// CheckWritable fails unless the caller may write the table, so an upload is refused before it is spooled.
+func (s *Service) CheckWritable(ctx context.Context, workspaceID, datasetID, table string) error {
+	_, _, err := s.datasetTable(ctx, workspaceID, datasetID, table)
+	return err
+}
+
 // RowCounts returns the number of rows per table.
 func (s *Service) RowCounts(ctx context.Context, d *model.Dataset) (map[string]int64, error) {
 	return s.engine.RowCounts(ctx, d.ID, &d.Definition)

@@ -28,7 +28,7 @@ func (s *Service) CreateReport(ctx context.Context, workspaceID string, def *mod
 		return nil, err
 	}
 	def.FieldTypes = nil // recorded from the dataset, never taken from the request
-	if err := incompatible(def, ds); err != nil {
+	if err := incompatible(def, ds, "datasetId"); err != nil {
 		return nil, err
 	}
 	def.DatasetID = ds.ID
@@ -116,7 +116,7 @@ func (s *Service) Rebind(ctx context.Context, workspaceID, id, datasetID string)
 	if err := s.requireDataset(ctx, ds, needBuild, "Build"); err != nil {
 		return nil, err
 	}
-	if err := incompatible(&r.Definition, ds); err != nil {
+	if err := incompatible(&r.Definition, ds, "datasetId"); err != nil {
 		return nil, err
 	}
 	def := r.Definition
@@ -171,7 +171,7 @@ func (s *Service) Clone(ctx context.Context, workspaceID, id string, req CloneRe
 		if err := s.requireDataset(ctx, ds, needBuild, "Build"); err != nil {
 			return nil, err
 		}
-		if err := incompatible(&def, ds); err != nil {
+		if err := incompatible(&def, ds, "targetModelId"); err != nil {
 			return nil, err
 		}
 		dsID = ds.ID
@@ -184,15 +184,16 @@ func (s *Service) Clone(ctx context.Context, workspaceID, id string, req CloneRe
 	return c, nil
 }
 
-// incompatible returns a 400 listing every mismatch, or nil.
-func incompatible(def *model.ReportDefinition, ds *model.Dataset) error {
+// incompatible returns a 400 listing every mismatch, or nil. field names the
+// request field that chose the dataset (datasetId, or Clone's targetModelId).
+func incompatible(def *model.ReportDefinition, ds *model.Dataset, field string) error {
 	ms := model.Compatibility(def, &ds.Definition)
 	if len(ms) == 0 {
 		return nil
 	}
 	e := errs.New(errs.KindInvalid, "IncompatibleDataset",
 		"dataset %q (%s) does not satisfy the report: %d field(s) missing or of the wrong type", ds.Name, ds.ID, len(ms))
-	e.Field = "datasetId"
+	e.Field = field
 	for _, m := range ms {
 		e.Details = append(e.Details, errs.Detail{Code: m.Code, Message: m.Message, Target: m.Field})
 	}

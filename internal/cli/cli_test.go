@@ -91,3 +91,32 @@ func TestPublishImportCheck(t *testing.T) {
 		t.Fatalf("import to unknown workspace: %d %q", code, errOut)
 	}
 }
+
+// A secret in the environment must not show up as a flag default in -h.
+func TestHelpDoesNotPrintToken(t *testing.T) {
+	for _, args := range [][]string{{"publish", "-h"}, {"import", "-h"}, {"check", "-h"}, {"user", "list", "-h"}, {"app", "list", "-h"}} {
+		for _, k := range []string{"BINDERY_TOKEN", "BINDERY_ADMIN_KEY"} {
+			var out, errb bytes.Buffer
+			env := map[string]string{k: "s3cret-0123456789abcdef"}
+			Run(context.Background(), Env{Args: args, Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }})
+			help := out.String() + errb.String()
+			if strings.Contains(help, "s3cret") {
+				t.Errorf("%v with %s: help prints the token:\n%s", args, k, help)
+			}
+			if !strings.Contains(help, "-token") || !strings.Contains(help, "BINDERY_TOKEN") || !strings.Contains(help, "BINDERY_ADMIN_KEY") {
+				t.Errorf("%v: help should name --token and its variables:\n%s", args, help)
+			}
+		}
+	}
+}
+
+// The token still comes from BINDERY_ADMIN_KEY when BINDERY_TOKEN is unset.
+func TestTokenFromAdminKeyEnv(t *testing.T) {
+	s := testkit.Start(t)
+	var out, errb bytes.Buffer
+	env := map[string]string{"BINDERY_URL": s.URL, "BINDERY_ADMIN_KEY": s.Key, "BINDERY_DATA": t.TempDir()}
+	code := Run(context.Background(), Env{Args: []string{"user", "list"}, Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }})
+	if code != 0 {
+		t.Fatalf("user list with BINDERY_ADMIN_KEY: code %d, %q", code, errb.String())
+	}
+}

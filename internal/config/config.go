@@ -30,6 +30,9 @@ type Config struct {
 	ShutdownTimeout time.Duration // how long in-flight requests may take to finish on SIGTERM
 	DatasetIdle     time.Duration // close a dataset's files after this long unused
 	EmbedTokenMax   time.Duration // longest embed token GenerateToken mints
+	FrameAncestors  []string      // origins allowed to host embeds (CSP frame-ancestors); empty: only this server
+	ShutdownDelay   time.Duration // how long /readyz reports 503 before the listener closes, for load balancers
+	CacheBytes      int64         // result cache size
 	Auth            AuthConfig
 }
 
@@ -67,6 +70,7 @@ func Defaults() Config {
 		ShutdownTimeout: 30 * time.Second,
 		DatasetIdle:     5 * time.Minute,
 		EmbedTokenMax:   time.Hour,
+		CacheBytes:      256 << 20,
 		Auth: AuthConfig{
 			AccessTokenLifetime:  time.Hour,
 			RefreshTokenLifetime: 24 * time.Hour,
@@ -97,6 +101,15 @@ func Bind(fs *flag.FlagSet, env Env) (*Config, *Binder) {
 	fs.DurationVar(&c.Auth.AccessTokenLifetime, "access-token-lifetime", b.dur("BINDERY_ACCESS_TOKEN_LIFETIME", c.Auth.AccessTokenLifetime), "lifetime of access tokens Bindery issues (env BINDERY_ACCESS_TOKEN_LIFETIME)")
 	fs.DurationVar(&c.Auth.RefreshTokenLifetime, "refresh-token-lifetime", b.dur("BINDERY_REFRESH_TOKEN_LIFETIME", c.Auth.RefreshTokenLifetime), "lifetime of refresh tokens (env BINDERY_REFRESH_TOKEN_LIFETIME)")
 	fs.DurationVar(&c.Auth.KeyRotation, "signing-key-rotation", b.dur("BINDERY_SIGNING_KEY_ROTATION", c.Auth.KeyRotation), "replace the token signing key after this long; negative: never automatically (env BINDERY_SIGNING_KEY_ROTATION)")
+	fs.Func("frame-ancestors", "space-separated origins allowed to embed reports in an iframe, e.g. 'https://app.example.com' (env BINDERY_FRAME_ANCESTORS; default: only this server; the demo allows any)", func(v string) error {
+		c.FrameAncestors = strings.Fields(strings.ReplaceAll(v, ",", " "))
+		return nil
+	})
+	if v := b.env("BINDERY_FRAME_ANCESTORS"); v != "" {
+		c.FrameAncestors = strings.Fields(strings.ReplaceAll(v, ",", " "))
+	}
+	fs.DurationVar(&c.ShutdownDelay, "shutdown-delay", b.dur("BINDERY_SHUTDOWN_DELAY", c.ShutdownDelay), "on SIGTERM, report not-ready this long before closing the listener (env BINDERY_SHUTDOWN_DELAY)")
+	fs.Int64Var(&c.CacheBytes, "cache-bytes", b.int("BINDERY_CACHE_BYTES", c.CacheBytes), "size of the query result cache in bytes; negative turns it off (env BINDERY_CACHE_BYTES)")
 	fs.Func("public-clients", `browser apps users sign in through, as JSON: [{"clientId":"portal","redirectUris":["https://app.example.com/callback"]}] (env BINDERY_PUBLIC_CLIENTS)`, b.jsonInto(&c.Auth.PublicClients))
 	fs.Func("trusted-issuers", `external OIDC issuers whose user tokens are accepted, as JSON: [{"issuer":"https://login.example.com","audience":"bindery","userClaim":"email"}] (env BINDERY_TRUSTED_ISSUERS)`, b.jsonInto(&c.Auth.TrustedIssuers))
 	b.jsonEnv("BINDERY_PUBLIC_CLIENTS", &c.Auth.PublicClients)
@@ -256,6 +269,16 @@ func (c *Config) Validate() error {
 		if ti.Audience == "" {
 			bad("--trusted-issuers[%d]: audience is required", i)
 		}
+	}
+	for _, a := range c.FrameAncestors {
+		if a != "*" && a != "'self'" && a != "'none'" {
+			if u, err := url.Parse(a); err != nil || u.Scheme == "" || u.Host == "" || (u.Path != "" && u.Path != "/") {
+				bad("--frame-ancestors: %q is not an origin such as https://app.example.com", a)
+			}
+		}
+	}
+	if c.ShutdownDelay < 0 || c.ShutdownDelay > time.Minute {
+		bad("--shutdown-delay: must be between 0 and 1m")
 	}
 	if c.DatasetIdle <= 0 {
 		bad("--dataset-idle: must be positive")

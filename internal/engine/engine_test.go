@@ -353,3 +353,34 @@ func TestNotFoundAndClosed(t *testing.T) {
 		t.Fatalf("Create after Close = %v", err)
 	}
 }
+
+// Power BI's push samples send US dates ("07/30/2014"); they are month first.
+func TestAppendRowsUSDates(t *testing.T) {
+	ctx := context.Background()
+	m := newManager(t, t.TempDir(), Options{})
+	def := createSales(t, m)
+	good := []struct {
+		row          map[string]any
+		wantAt, want string // stored At and Day
+	}{
+		{map[string]any{"Id": 1.0, "At": "07/30/2014", "Day": "07/30/2014"}, "2014-07-30 00:00:00", "2014-07-30"},
+		{map[string]any{"Id": 2.0, "At": "7/4/2014 13:05:09", "Day": "12/1/2014"}, "2014-07-04 13:05:09", "2014-12-01"},
+		{map[string]any{"Id": 3.0, "At": "2/29/2024 9:00:00", "Day": "2/29/2024 23:59:59"}, "2024-02-29 09:00:00", "2024-02-29"},
+	}
+	for _, g := range good {
+		if _, err := m.AppendRows(ctx, dsID, def, "Sales", []map[string]any{g.row}); err != nil {
+			t.Fatalf("%v: %v", g.row, err)
+		}
+		var at, day string
+		_ = m.Read(ctx, dsID, func(ctx context.Context, db *sql.DB) error {
+			return db.QueryRowContext(ctx, `SELECT CAST("At" AS VARCHAR), CAST("Day" AS VARCHAR) FROM "Sales" WHERE "Id" = ?`, g.row["Id"]).Scan(&at, &day)
+		})
+		if at != g.wantAt || day != g.want {
+			t.Errorf("%v stored At=%q Day=%q, want %q %q", g.row, at, day, g.wantAt, g.want)
+		}
+	}
+	for _, bad := range []string{"30/07/2014", "2/30/2014", "07/30/14", "7/30/2014 25:00:00", "7/30/2014 1:2:3"} {
+		_, err := m.AppendRows(ctx, dsID, def, "Sales", []map[string]any{{"Id": 9.0, "At": bad}})
+		wantKind(t, err, errs.KindInvalid, "M/D/YYYY")
+	}
+}

@@ -50,6 +50,11 @@ type ImportResult struct {
 	Version int   // the dataset's live version afterwards
 }
 
+// sourceField is the Field of errors about the imported file's contents: the
+// API spools the request body to src, so to the client the culprit is the body.
+// Messages keep the line (or row) and column.
+const sourceField = "body"
+
 // Import loads the file src (a path on this machine) into a table of the
 // dataset. Columns map by name, case-insensitively, and are cast to the model's
 // types; extra columns of the file are ignored. A file that lacks a column or
@@ -111,7 +116,7 @@ func scanSQL(src string, opts ImportOptions) (string, []any, error) {
 		return "", nil, errs.Invalid("mode", "unknown import mode %q (use Replace or Append)", opts.Mode)
 	}
 	if st, err := os.Stat(src); errors.Is(err, fs.ErrNotExist) || (err == nil && st.IsDir()) {
-		return "", nil, errs.Invalid("src", "no file %q", src)
+		return "", nil, errs.Invalid(sourceField, "no file %q", src)
 	} else if err != nil {
 		return "", nil, fmt.Errorf("engine: %w", err)
 	}
@@ -155,7 +160,7 @@ func mapColumns(ctx context.Context, conn *sql.Conn, t *model.Table, scan string
 	var mp mapping
 	byPosition := opts.Format != FormatParquet && opts.Header != nil && !*opts.Header
 	if byPosition && len(cols) != len(t.Columns) {
-		return mapping{}, errs.Invalid("src", "the file has %d columns, table %q has %d", len(cols), t.Name, len(t.Columns))
+		return mapping{}, errs.Invalid(sourceField, "the file has %d columns, table %q has %d", len(cols), t.Name, len(t.Columns))
 	}
 	for i, c := range t.Columns {
 		src := ""
@@ -167,12 +172,12 @@ func mapColumns(ctx context.Context, conn *sql.Conn, t *model.Table, scan string
 					continue
 				}
 				if src != "" {
-					return mapping{}, errs.Invalid("src", "the file has two columns named %q", c.Name)
+					return mapping{}, errs.Invalid(sourceField, "the file has two columns named %q", c.Name)
 				}
 				src = fc
 			}
 			if src == "" {
-				return mapping{}, errs.Invalid("src", "the file has no column %q of table %q (its columns: %s)",
+				return mapping{}, errs.Invalid(sourceField, "the file has no column %q of table %q (its columns: %s)",
 					c.Name, t.Name, preview(cols))
 			}
 		}
@@ -236,7 +241,7 @@ func loadError(ctx context.Context, conn *sql.Conn, t *model.Table, scan string,
 		if len(v) > 60 {
 			v = v[:60] + "..."
 		}
-		return errs.Invalid("src", "%s, column %q: cannot convert %q to %s", where, mp.sources[i], v, c.DataType).Wrap(loadErr)
+		return errs.Invalid(sourceField, "%s, column %q: cannot convert %q to %s", where, mp.sources[i], v, c.DataType).Wrap(loadErr)
 	}
 	return sourceError(loadErr)
 }
@@ -253,7 +258,7 @@ func sourceError(err error) error {
 			if len(msg) > 300 {
 				msg = msg[:300] + "..."
 			}
-			return errs.Invalid("src", "the file could not be read: %s", msg).Wrap(err)
+			return errs.Invalid(sourceField, "the file could not be read: %s", msg).Wrap(err)
 		}
 	}
 	return fmt.Errorf("engine: import: %w", err)

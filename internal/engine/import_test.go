@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"os"
@@ -159,10 +160,15 @@ func TestBadImportLeavesDataIntact(t *testing.T) {
 		{"bad format", good, ImportOptions{Format: "xlsx"}, "format"},
 		{"bad mode", good, ImportOptions{Mode: "Merge"}, "mode"},
 	}
+	// The file is the request body the client sent: its errors name "body".
+	optionField := map[string]string{"bad delimiter": "delimiter", "bad format": "format", "bad mode": "mode"}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := m.Import(ctx, dsID, def, "Sales", tc.file, tc.opts)
 			wantKind(t, err, errs.KindInvalid, tc.want)
+			if e, _ := errs.As(err); e.Field != cmp.Or(optionField[tc.name], "body") {
+				t.Fatalf("field = %q, want %q", e.Field, cmp.Or(optionField[tc.name], "body"))
+			}
 			if n, sum := sumIDs(t, m); n != 2 || sum != 3 {
 				t.Fatalf("data changed: %d rows sum %d", n, sum)
 			}

@@ -28,13 +28,18 @@ var (
 )
 
 // timeLayouts are the date-time spellings accepted in pushed rows: RFC 3339
-// with or without a zone (no zone means UTC), with a 'T' or a space, or a bare date.
+// with or without a zone (no zone means UTC), with a 'T' or a space, or a bare
+// date; and the US M/D/YYYY and M/D/YYYY H:MM:SS (UTC) that Power BI's own
+// push-dataset samples send, e.g. "07/30/2014". Slashed dates are always
+// month first, never day first: "30/07/2014" is refused, not guessed.
 var timeLayouts = []string{
 	time.RFC3339Nano,
 	"2006-01-02T15:04:05.999999999",
 	"2006-01-02 15:04:05.999999999Z07:00",
 	"2006-01-02 15:04:05.999999999",
 	"2006-01-02",
+	"1/2/2006",
+	"1/2/2006 15:04:05",
 }
 
 // convertValue checks v against a column type and returns the value to append.
@@ -193,5 +198,5 @@ func toTime(v any) (time.Time, string) {
 			}
 		}
 	}
-	return time.Time{}, "expected an RFC 3339 date-time or a YYYY-MM-DD date, got " + describe(v)
+	return time.Time{}, "expected an RFC 3339 date-time, a YYYY-MM-DD date or a US M/D/YYYY [H:MM:SS] date, got " + describe(v)
 }

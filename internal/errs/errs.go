@@ -24,6 +24,7 @@ const (
 	KindTimeout
 	KindUnsupportedMedia
 	KindTooManyRequests
+	KindMethodNotAllowed
 )
 
 // Error is an error a client may see. Message is public; Err (the cause) is only logged.

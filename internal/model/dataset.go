@@ -2,7 +2,11 @@ package model
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/bindery-dev/bindery/internal/errs"
 )
@@ -58,10 +62,62 @@ type Table struct {
 	Measures []Measure `json:"measures,omitempty"`
 }
 
-// Column is a typed column.
+// Column is a typed column, with Power BI's push-dataset column properties.
+// Bindery keeps the properties and returns them with the definition; reports
+// and clients use them for display.
 type Column struct {
-	Name     string   `json:"name"`
-	DataType DataType `json:"dataType"`
+	Name         string   `json:"name"`
+	DataType     DataType `json:"dataType"`
+	FormatString string   `json:"formatString,omitempty"`
+	DataCategory string   `json:"dataCategory,omitempty"` // e.g. City, PostalCode, WebUrl
+	IsHidden     bool     `json:"isHidden,omitempty"`
+	SummarizeBy  string   `json:"summarizeBy,omitempty"`  // one of SummarizeByValues
+	SortByColumn string   `json:"sortByColumn,omitempty"` // a column of the same table
+}
+
+// Bounds on column properties.
+const (
+	MaxFormatString = 256
+	MaxDataCategory = 100
+)
+
+// SummarizeByValues are the summarizeBy values Power BI accepts (matched case-insensitively).
+var SummarizeByValues = []string{"default", "none", "sum", "min", "max", "count", "average", "distinctCount"}
+
+// validateProperties checks a column's optional properties; t is its table.
+func (c *Column) validateProperties(field string, t *Table) error {
+	if err := validateText(field+".formatString", c.FormatString, MaxFormatString); err != nil {
+		return err
+	}
+	if err := validateText(field+".dataCategory", c.DataCategory, MaxDataCategory); err != nil {
+		return err
+	}
+	if c.SummarizeBy != "" && !slices.ContainsFunc(SummarizeByValues, func(v string) bool { return strings.EqualFold(v, c.SummarizeBy) }) {
+		return errs.Invalid(field+".summarizeBy", "unknown value %q (use one of %s)", c.SummarizeBy, strings.Join(SummarizeByValues, ", "))
+	}
+	if c.SortByColumn != "" {
+		if _, ok := t.Column(c.SortByColumn); !ok {
+			return errs.Invalid(field+".sortByColumn", "unknown column %q in table %q", c.SortByColumn, t.Name)
+		}
+	}
+	return nil
+}
+
+// validateText accepts valid UTF-8 of at most max characters, without control characters.
+func validateText(field, s string, max int) error {
+	if s == "" {
+		return nil
+	}
+	if !utf8.ValidString(s) {
+		return errs.Invalid(field, "is not valid UTF-8")
+	}
+	if utf8.RuneCountInString(s) > max {
+		return errs.Invalid(field, "must be at most %d characters", max)
+	}
+	if strings.ContainsFunc(s, unicode.IsControl) {
+		return errs.Invalid(field, "must not contain control characters")
+	}
+	return nil
 }
 
 // Measure is a named DAX expression.
@@ -220,6 +276,9 @@ func (d *DatasetDefinition) Validate() error {
 			colNames[foldKey(c.Name)] = true
 			if !c.DataType.Valid() {
 				return errs.Invalid(cf+".dataType", "unknown data type %q (use Int64, Double, Decimal, Boolean, DateTime, Date or String)", c.DataType)
+			}
+			if err := c.validateProperties(cf, &t); err != nil {
+				return err
 			}
 		}
 		for j, m := range t.Measures {

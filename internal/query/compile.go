@@ -108,6 +108,9 @@ func Compile(def *model.DatasetDefinition, q *VisualQuery, opts CompileOptions) 
 	if err := checkSizes(q); err != nil {
 		return nil, err
 	}
+	if q.Underlying && (len(q.Values) > 0 || q.TopN != nil) {
+		return nil, errs.Invalid("underlying", "an underlying-rows query takes columns only: no values and no topN")
+	}
 	outs, err := c.outputs(q)
 	if err != nil {
 		return nil, err
@@ -226,7 +229,7 @@ func Compile(def *model.DatasetDefinition, q *VisualQuery, opts CompileOptions) 
 			hasAgg = true
 		}
 	}
-	if len(groups) > 0 {
+	if len(groups) > 0 && !q.Underlying {
 		w.str(" GROUP BY " + strings.Join(groups, ", "))
 	}
 	if len(having) > 0 {

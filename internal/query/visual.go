@@ -33,6 +33,9 @@ type VisualQuery struct {
 	Sort          []SortField       `json:"sort,omitempty"`
 	TopN          *TopN             `json:"topN,omitempty"`
 	Limit         int               `json:"limit,omitempty"`
+	// Underlying returns the rows behind a visual instead of groups: GroupBy's
+	// columns row by row, without GROUP BY. It takes no Values.
+	Underlying bool `json:"underlying,omitempty"`
 }
 
 // GroupField is a column to group by, optionally at a level of its date

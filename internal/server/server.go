@@ -24,12 +24,16 @@ import (
 	"github.com/bindery-dev/bindery/internal/auth/principals"
 	"github.com/bindery-dev/bindery/internal/authz"
 	"github.com/bindery-dev/bindery/internal/binding"
+	"github.com/bindery-dev/bindery/internal/capacity"
 	"github.com/bindery-dev/bindery/internal/catalog"
 	"github.com/bindery-dev/bindery/internal/config"
+	"github.com/bindery-dev/bindery/internal/embed"
 	"github.com/bindery-dev/bindery/internal/embedtoken"
 	"github.com/bindery-dev/bindery/internal/engine"
+	"github.com/bindery-dev/bindery/internal/queryexec"
 	"github.com/bindery-dev/bindery/internal/store/sqlite"
 	"github.com/bindery-dev/bindery/internal/tokens"
+	"github.com/bindery-dev/bindery/web"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -59,11 +63,13 @@ type Server struct {
 	Revoked *embedtoken.RevocationList
 	// Principals manages users and apps; Issuer is Bindery's OAuth 2.0 / OIDC provider.
 	Principals *principals.Service
+	Executor   *queryexec.Executor
 	Issuer     *issuer.Issuer
 	API        *api.API
 	AdminKey   string
 	handler    http.Handler
 	stopping   atomic.Bool
+	lock       *dirLock
 }
 
 // New opens the data directory and builds the server. Close releases it.
@@ -78,13 +84,20 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("data directory %s: %w", cfg.DataDir, err)
 	}
+	lock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	cleanUploads(cfg.DataDir)
 	st, err := sqlite.Open(ctx, sqlite.Options{Path: filepath.Join(cfg.DataDir, "bindery.db"), Logger: log})
 	if err != nil {
+		lock.release()
 		return nil, fmt.Errorf("metadata store: %w", err)
 	}
 	eng, err := engine.Open(engine.Options{Dir: filepath.Join(cfg.DataDir, "datasets"), IdleTimeout: cfg.DatasetIdle, Logger: log})
 	if err != nil {
 		st.Close()
+		lock.release()
 		return nil, fmt.Errorf("dataset engine: %w", err)
 	}
 	key := cfg.AdminKey
@@ -92,10 +105,11 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 		if key, err = loadOrCreateAdminKey(filepath.Join(cfg.DataDir, "admin.key")); err != nil {
 			eng.Close()
 			st.Close()
+			lock.release()
 			return nil, err
 		}
 	}
-	s := &Server{cfg: cfg, log: log, store: st, engine: eng, AdminKey: key}
+	s := &Server{cfg: cfg, log: log, store: st, engine: eng, lock: lock, AdminKey: key}
 	az := authz.New(st)
 	s.Catalog = catalog.New(catalog.Options{Store: st, Engine: eng, Authz: az, Logger: log})
 	ring, err := tokens.LoadKeyRing(ctx, st, embedtoken.Options{Issuer: cfg.PublicURL, MaxLifetime: cfg.EmbedTokenMax})
@@ -144,6 +158,21 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 		UploadDir: filepath.Join(cfg.DataDir, "uploads"), MaxBodyBytes: cfg.MaxBodyBytes, MaxUploadBytes: cfg.MaxUploadBytes,
 		Logger: log, Registerer: reg, Ready: s.ready,
 	})
+	gov, err := capacity.New(capacity.Options{Registerer: reg})
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.Executor, err = queryexec.New(queryexec.Options{Engine: eng, Governor: gov, CacheBytes: cfg.CacheBytes, Logger: log}); err != nil {
+		s.Close()
+		return nil, err
+	}
+	ancestors := cfg.FrameAncestors
+	if len(ancestors) == 0 && cfg.Demo {
+		ancestors = []string{"*"} // the demo is meant to be embedded from anywhere; production names its hosts
+	}
+	embed.New(embed.Options{Binder: s.Binder, Tokens: s.Tokens, Authn: authenticator, Executor: s.Executor,
+		Assets: web.Dist(), FrameAncestors: ancestors, Logger: log}).Register(s.API)
 	for _, p := range []string{issuer.DiscoveryPath, issuer.OAuthPrefix, issuer.LoginPath} {
 		s.API.Handle(p, s.Issuer.Handler())
 	}
@@ -189,6 +218,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	s.stopping.Store(true)
+	if s.cfg.ShutdownDelay > 0 {
+		// /readyz now answers 503; give load balancers time to stop sending before the listener closes.
+		s.log.Info("shutting down: draining", "delay", s.cfg.ShutdownDelay)
+		time.Sleep(s.cfg.ShutdownDelay)
+	}
 	s.log.Info("shutting down: finishing in-flight requests", "timeout", s.cfg.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
@@ -204,7 +238,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 // Close releases the engine and the store.
 func (s *Server) Close() error {
-	return errors.Join(s.engine.Close(), s.store.Close())
+	return errors.Join(s.engine.Close(), s.store.Close(), s.lock.release())
 }
 
 // loadOrCreateAdminKey keeps a generated key in the data directory, readable only by its owner,

@@ -50,8 +50,10 @@ type Workspaces interface {
 	DeleteWorkspace(ctx context.Context, id string) (deletedDatasets []string, err error)
 
 	ListMembers(ctx context.Context, workspaceID string) ([]*model.Member, error)
-	// PutMember adds the member or changes its role.
+	// PutMember adds the member or changes its role. Identifiers match
+	// case-insensitively (as dataset grants do); the latest spelling is kept.
 	PutMember(ctx context.Context, m *model.Member) error
+	// DeleteMember removes a member, matching the identifier case-insensitively.
 	DeleteMember(ctx context.Context, workspaceID, identifier string) error
 }
 

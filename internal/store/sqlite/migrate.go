@@ -26,6 +26,7 @@ var migrations = []migration{
 	{"metadata", sqlStep(schemaV1...)},
 	{"principals", sqlStep(schemaPrincipals...)},
 	{"access", sqlStep(schemaAccess...)},
+	{"member_keys", migrateMemberKeys},
 }
 
 // SchemaVersion is the schema version this binary migrates to.
@@ -173,4 +174,47 @@ var schemaV1 = []string{
 	) STRICT`,
 	`CREATE INDEX reports_workspace ON reports (workspace_id, created_at, id)`,
 	`CREATE INDEX reports_dataset ON reports (dataset_id)`,
+}
+
+// migrateMemberKeys makes member identifiers case-insensitive, as dataset
+// grants are: it adds members.identifier_key (identifierKey of identifier)
+// and a unique index on (workspace_id, identifier_key). Where rows differ only
+// in case, the first in ListMembers order is kept, because that is the one
+// authorization matched, so nobody's access changes.
+func migrateMemberKeys(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `ALTER TABLE members ADD COLUMN identifier_key TEXT NOT NULL DEFAULT ''`); err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT workspace_id, identifier FROM members ORDER BY workspace_id, created_at, identifier`)
+	if err != nil {
+		return err
+	}
+	type row struct{ ws, id string }
+	var all []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.ws, &r.id); err != nil {
+			rows.Close()
+			return err
+		}
+		all = append(all, r)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	seen := map[row]bool{}
+	for _, r := range all {
+		k := row{r.ws, identifierKey(r.id)}
+		q := `UPDATE members SET identifier_key = ? WHERE workspace_id = ? AND identifier = ?`
+		args := []any{k.id, r.ws, r.id}
+		if seen[k] {
+			q, args = `DELETE FROM members WHERE workspace_id = ? AND identifier = ?`, args[1:]
+		}
+		seen[k] = true
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	_, err = tx.ExecContext(ctx, `CREATE UNIQUE INDEX members_key ON members (workspace_id, identifier_key)`)
+	return err
 }

@@ -199,3 +199,55 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 		t.Fatalf("failed step left table behind (count %d, %v)", n, err)
 	}
 }
+
+// TestMemberKeysMigration: members written before identifiers were
+// case-insensitive get their key, and case-duplicates collapse to the row
+// authorization used (the first in ListMembers order).
+func TestMemberKeysMigration(t *testing.T) {
+	path := tempPath(t)
+	ctx := t.Context()
+	step := -1
+	for i, m := range migrations {
+		if m.name == "member_keys" {
+			step = i
+		}
+	}
+	if step < 0 {
+		t.Fatal("no member_keys migration")
+	}
+	full := migrations
+	withMigrations(t, full[:step])
+	db, err := Open(ctx, Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &model.Workspace{ID: model.NewID(), Name: "Old"}
+	mustDo(t, db.CreateWorkspace(ctx, w))
+	for _, r := range []struct{ id, role, at string }{
+		{"Ana@Contoso.com", "Admin", "2024-01-01T00:00:00.000000Z"},
+		{"ana@contoso.com", "Viewer", "2024-01-02T00:00:00.000000Z"},
+		{"Bob@Contoso.com", "Member", "2024-01-03T00:00:00.000000Z"},
+	} {
+		if _, err := db.w.ExecContext(ctx, `INSERT INTO members (workspace_id, identifier, display_name, principal_type, role, created_at)
+			VALUES (?, ?, '', 'User', ?, ?)`, w.ID, r.id, r.role, r.at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	migrations = full
+	db = openTest(t, path)
+	list, err := db.ListMembers(ctx, w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[0].Identifier != "Ana@Contoso.com" || list[0].Role != model.RoleAdmin || list[1].Identifier != "Bob@Contoso.com" {
+		t.Fatalf("members after migration: %+v, %+v", list[0], list[1:])
+	}
+	mustDo(t, db.PutMember(ctx, &model.Member{WorkspaceID: w.ID, Identifier: "BOB@contoso.com", PrincipalType: model.PrincipalUser, Role: model.RoleViewer}),
+		db.DeleteMember(ctx, w.ID, "ana@contoso.com"))
+	list, err = db.ListMembers(ctx, w.ID)
+	if err != nil || len(list) != 1 || list[0].Identifier != "BOB@contoso.com" || list[0].Role != model.RoleViewer {
+		t.Fatalf("migrated rows do not match case-insensitively: %+v, %v", list, err)
+	}
+}

@@ -15,8 +15,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -72,6 +74,12 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		opts.ReadConns = DefaultReadConns
 	}
 
+	// Create a missing file 0600 up front, so it is never readable by others.
+	f, err := os.OpenFile(opts.Path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", opts.Path, err)
+	}
+	f.Close()
 	w, err := sql.Open("sqlite", dsn(opts, true))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", opts.Path, err)
@@ -85,6 +93,10 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", opts.Path, err)
+	}
+	if err := restrictFiles(opts.Path); err != nil {
+		w.Close()
+		return nil, err
 	}
 	r, err := sql.Open("sqlite", dsn(opts, false))
 	if err != nil {
@@ -100,6 +112,19 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// restrictFiles makes the database and its -wal and -shm files readable by
+// the owner only: they hold signing keys and credentials. It also tightens
+// files an older Bindery created 0644; SQLite gives -wal and -shm files it
+// creates later the database file's mode.
+func restrictFiles(path string) error {
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("sqlite: restrict permissions: %w", err)
+		}
+	}
+	return nil
 }
 
 // dsn builds the modernc.org/sqlite connection string. The driver runs

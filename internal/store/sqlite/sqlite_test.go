@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -57,5 +58,32 @@ func TestOpenSetsPragmas(t *testing.T) {
 func TestOpenRequiresPath(t *testing.T) {
 	if _, err := Open(t.Context(), Options{}); err == nil {
 		t.Fatal("Open with no path succeeded")
+	}
+}
+
+// The file holds signing keys: owner-only, including an existing 0644 file
+// and its WAL side files.
+func TestOpenRestrictsPermissions(t *testing.T) {
+	for _, existing := range []bool{false, true} {
+		path := tempPath(t)
+		if existing {
+			openTest(t, path).Close()
+			if err := os.Chmod(path, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db := openTest(t, path)
+		if _, err := db.Version(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{path, path + "-wal", path + "-shm"} {
+			fi, err := os.Stat(p)
+			if err != nil {
+				t.Fatalf("existing=%v: %v", existing, err)
+			}
+			if fi.Mode().Perm() != 0o600 {
+				t.Errorf("existing=%v: %s has mode %v, want 0600", existing, filepath.Base(p), fi.Mode().Perm())
+			}
+		}
 	}
 }

@@ -163,6 +163,10 @@ func scanWorkspace(s scanner) (*model.Workspace, error) {
 	return &w, err
 }
 
+// identifierKey folds a member identifier: members, like dataset grants,
+// match their identifier case-insensitively.
+func identifierKey(id string) string { return strings.ToLower(id) }
+
 // ListMembers returns the workspace's members in the order they were added.
 func (db *DB) ListMembers(ctx context.Context, workspaceID string) ([]*model.Member, error) {
 	if err := mustExist(ctx, db.r, "workspaces", "workspace", workspaceID); err != nil {
@@ -176,17 +180,19 @@ func (db *DB) ListMembers(ctx context.Context, workspaceID string) ([]*model.Mem
 	return collect(rows, scanMember)
 }
 
-// PutMember adds the member or changes its display name, principal type and role.
+// PutMember adds the member or changes its display name, principal type and
+// role. Identifiers match case-insensitively; the latest spelling is kept.
 func (db *DB) PutMember(ctx context.Context, m *model.Member) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
 		if err := mustExist(ctx, tx, "workspaces", "workspace", m.WorkspaceID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO members (workspace_id, identifier, display_name, principal_type, role, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (workspace_id, identifier) DO UPDATE SET
+		_, err := tx.ExecContext(ctx, `INSERT INTO members
+			(workspace_id, identifier, identifier_key, display_name, principal_type, role, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (workspace_id, identifier_key) DO UPDATE SET identifier = excluded.identifier,
 				display_name = excluded.display_name, principal_type = excluded.principal_type, role = excluded.role`,
-			m.WorkspaceID, m.Identifier, m.DisplayName, string(m.PrincipalType), string(m.Role), formatTime(createdAt(time.Time{})))
+			m.WorkspaceID, m.Identifier, identifierKey(m.Identifier), m.DisplayName, string(m.PrincipalType), string(m.Role),
+			formatTime(createdAt(time.Time{})))
 		if err != nil {
 			return fmt.Errorf("sqlite: put member: %w", err)
 		}
@@ -194,13 +200,15 @@ func (db *DB) PutMember(ctx context.Context, m *model.Member) error {
 	})
 }
 
-// DeleteMember removes a member; a missing workspace or member is not-found.
+// DeleteMember removes a member, matching the identifier case-insensitively;
+// a missing workspace or member is not-found.
 func (db *DB) DeleteMember(ctx context.Context, workspaceID, identifier string) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
 		if err := mustExist(ctx, tx, "workspaces", "workspace", workspaceID); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM members WHERE workspace_id = ? AND identifier = ?`, workspaceID, identifier)
+		res, err := tx.ExecContext(ctx, `DELETE FROM members WHERE workspace_id = ? AND identifier_key = ?`,
+			workspaceID, identifierKey(identifier))
 		if err != nil {
 			return fmt.Errorf("sqlite: delete member: %w", err)
 		}

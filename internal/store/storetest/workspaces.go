@@ -155,6 +155,26 @@ func testMembers(t *testing.T, open Opener) {
 			t.Fatalf("other workspace's members changed: %+v", other)
 		}
 	})
+	t.Run("identifiers match case-insensitively", func(t *testing.T) {
+		ana := &model.Member{WorkspaceID: w2.ID, Identifier: "ana@contoso.com", PrincipalType: model.PrincipalUser, Role: model.RoleViewer}
+		must(t, s.PutMember(ctx, ana))
+		upper := &model.Member{WorkspaceID: w2.ID, Identifier: "ANA@contoso.com", DisplayName: "Ana",
+			PrincipalType: model.PrincipalUser, Role: model.RoleContributor}
+		must(t, s.PutMember(ctx, upper))
+		list, err := s.ListMembers(ctx, w2.ID)
+		must(t, err)
+		if len(list) != 2 {
+			t.Fatalf("PutMember of a differently-cased identifier added a row: %+v", list)
+		}
+		same(t, list[1], upper) // the latest spelling and role
+		must(t, s.DeleteMember(ctx, w2.ID, "Ana@Contoso.COM"))
+		list, err = s.ListMembers(ctx, w2.ID)
+		must(t, err)
+		if len(list) != 1 || list[0].Identifier != "alice@example.com" {
+			t.Fatalf("after case-insensitive delete: %+v", list)
+		}
+		wantNotFound(t, s.DeleteMember(ctx, w2.ID, "ana@contoso.com"), "member")
+	})
 	t.Run("unknown workspace", func(t *testing.T) {
 		ghost := model.NewID()
 		_, err := s.ListMembers(ctx, ghost)

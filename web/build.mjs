@@ -1,0 +1,28 @@
+// Builds web/src into web/dist (embedded by the Go binary): the embed page app,
+// the SDK (IIFE for <script> tags and ESM for bundlers), and page apps.
+import { build } from 'esbuild';
+import { mkdir, rm, copyFile, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+
+const outdir = 'dist';
+await rm(outdir, { recursive: true, force: true });
+await mkdir(outdir, { recursive: true });
+await mkdir(`${outdir}/sdk`, { recursive: true });
+
+const common = { bundle: true, minify: true, sourcemap: false, target: ['es2020'], legalComments: 'none', logLevel: 'warning' };
+const entries = [
+  { entryPoints: ['src/embed/main.ts'], outfile: `${outdir}/embed.js`, format: 'iife' },
+  { entryPoints: ['src/sdk/index.ts'], outfile: `${outdir}/sdk/bindery.js`, format: 'iife', globalName: 'bindery' },
+  { entryPoints: ['src/sdk/index.ts'], outfile: `${outdir}/sdk/bindery.mjs`, format: 'esm' },
+];
+for (const e of entries) {
+  if (existsSync(e.entryPoints[0])) await build({ ...common, ...e });
+}
+// Static files (CSS, HTML) beside the sources are copied as they are.
+for (const dir of ['src/embed']) {
+  if (!existsSync(dir)) continue;
+  for (const f of await readdir(dir)) {
+    if (f.endsWith('.css')) await copyFile(`${dir}/${f}`, `${outdir}/${f.replace(/^main/, 'embed')}`);
+  }
+}
+await copyFile('dist.gitkeep', `${outdir}/.gitkeep`).catch(() => {});
