@@ -28,6 +28,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("invalid settings:\n%w", err)
 	}
 	log := newLogger(env, cfg)
+	if cfg.Demo {
+		cfg.Auth.AdminUsers = append(cfg.Auth.AdminUsers, demo.AdminUser)
+	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 

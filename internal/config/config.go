@@ -43,6 +43,7 @@ type AuthConfig struct {
 	KeyRotation          time.Duration  // age at which the issuer's signing key is replaced; negative: manual only
 	PublicClients        []PublicClient // browser apps users sign in through (authorization code + PKCE)
 	TrustedIssuers       []TrustedIssuer
+	AdminUsers           []string // user names that are server administrators
 }
 
 // PublicClient is a browser application allowed to sign users in.
@@ -110,11 +111,22 @@ func Bind(fs *flag.FlagSet, env Env) (*Config, *Binder) {
 	}
 	fs.DurationVar(&c.ShutdownDelay, "shutdown-delay", b.dur("BINDERY_SHUTDOWN_DELAY", c.ShutdownDelay), "on SIGTERM, report not-ready this long before closing the listener (env BINDERY_SHUTDOWN_DELAY)")
 	fs.Int64Var(&c.CacheBytes, "cache-bytes", b.int("BINDERY_CACHE_BYTES", c.CacheBytes), "size of the query result cache in bytes; negative turns it off (env BINDERY_CACHE_BYTES)")
+	fs.Func("admin-users", "comma-separated user names that are server administrators (env BINDERY_ADMIN_USERS)", func(v string) error {
+		c.Auth.AdminUsers = splitList(v)
+		return nil
+	})
+	if v := b.env("BINDERY_ADMIN_USERS"); v != "" {
+		c.Auth.AdminUsers = splitList(v)
+	}
 	fs.Func("public-clients", `browser apps users sign in through, as JSON: [{"clientId":"portal","redirectUris":["https://app.example.com/callback"]}] (env BINDERY_PUBLIC_CLIENTS)`, b.jsonInto(&c.Auth.PublicClients))
 	fs.Func("trusted-issuers", `external OIDC issuers whose user tokens are accepted, as JSON: [{"issuer":"https://login.example.com","audience":"bindery","userClaim":"email"}] (env BINDERY_TRUSTED_ISSUERS)`, b.jsonInto(&c.Auth.TrustedIssuers))
 	b.jsonEnv("BINDERY_PUBLIC_CLIENTS", &c.Auth.PublicClients)
 	b.jsonEnv("BINDERY_TRUSTED_ISSUERS", &c.Auth.TrustedIssuers)
 	return &c, b
+}
+
+func splitList(v string) []string {
+	return strings.Fields(strings.ReplaceAll(v, ",", " "))
 }
 
 func (b *Binder) jsonInto(v any) func(string) error {

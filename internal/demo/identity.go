@@ -37,6 +37,8 @@ const (
 	AppName     = "Retail Portal (demo app)"
 	AnalystUser = "analyst@tailspin.example"
 	ManagerUser = "west.manager@northwind.example"
+	// AdminUser signs in to the portal as a server administrator; `serve --demo` makes it one.
+	AdminUser = "admin@bindery.local"
 )
 
 // seedIdentity creates the demo app (Admin of both workspaces) and two users:
@@ -55,6 +57,12 @@ func seedIdentity(ctx context.Context, cat *catalog.Service, ps *principals.Serv
 			return fmt.Errorf("demo app membership: %w", err)
 		}
 	}
+	pw, err := ensureUser(ctx, ps, AdminUser, "Demo Administrator", prev)
+	if err != nil {
+		return err
+	}
+	info.Users = append(info.Users, UserInfo{Username: AdminUser, Password: pw, DisplayName: "Demo Administrator",
+		Description: "server administrator: signs in to the portal and sees everything", Datasets: []string{}})
 	byName := map[string]DatasetInfo{}
 	for _, d := range info.Datasets {
 		byName[d.Name] = d

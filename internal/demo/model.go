@@ -66,7 +66,7 @@ func visual(name, typ, title string, x, y, w, h float64, fields map[string][]mod
 	return model.Visual{Name: name, Type: typ, Title: title, Position: model.Position{X: x, Y: y, Width: w, Height: h}, Fields: fields}
 }
 
-// retailReport is "Retail Sales": two pages, nine visuals of eight types.
+// retailReport is "Retail Sales": two pages, eleven visuals of nine types.
 func retailReport(datasetID string) *model.ReportDefinition {
 	top10 := visual("topProducts", "clusteredBarChart", "Top 10 products", 640, 0, 640, 340, map[string][]model.FieldUse{
 		"category": {field("Product[Product]")}, "values": {field("[Total Sales]")}})

@@ -15,7 +15,8 @@ import (
 func TestSeedIsCompleteAndIdempotent(t *testing.T) {
 	s := testkit.Start(t)
 	ctx := context.Background()
-	opts := demo.Options{DataDir: s.Dir, PublicURL: s.URL, AdminKey: s.Key, Scale: 0.01}
+	opts := demo.Options{DataDir: s.Dir, PublicURL: s.URL, AdminKey: s.Key, Scale: 0.01,
+		Principals: s.Srv.Principals, TokenURL: s.Srv.Issuer.TokenURL()}
 	first, err := demo.Seed(ctx, s.Srv.Catalog, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -36,6 +37,18 @@ func TestSeedIsCompleteAndIdempotent(t *testing.T) {
 	}
 	if err := json.Unmarshal(raw, &onDisk); err != nil || onDisk.Report.ID != first.Report.ID || onDisk.AdminKey != s.Key {
 		t.Fatalf("demo.json = %s (%v)", raw, err)
+	}
+
+	if first.App == nil || first.App.ClientSecret == "" || len(first.Users) != 3 || first.TokenURL == "" {
+		t.Fatalf("demo identity: app %+v, users %+v, tokenUrl %q", first.App, first.Users, first.TokenURL)
+	}
+	if _, err := s.Srv.Principals.CheckSecret(ctx, first.App.ClientID, first.App.ClientSecret); err != nil {
+		t.Fatalf("demo app secret in demo.json does not work: %v", err)
+	}
+	for _, u := range first.Users {
+		if _, err := s.Srv.Principals.CheckPassword(ctx, u.Username, u.Password); err != nil {
+			t.Fatalf("demo user %s password in demo.json does not work: %v", u.Username, err)
+		}
 	}
 
 	// Through the API: one capacity, two workspaces on it, five datasets, one report.
@@ -65,8 +78,9 @@ func TestSeedIsCompleteAndIdempotent(t *testing.T) {
 			visuals++
 		}
 	}
-	if len(r.Definition.Pages) < 2 || visuals < 6 || len(types) < 6 {
-		t.Fatalf("report has %d pages, %d visuals of %d types; want >= 2, 6, 6", len(r.Definition.Pages), visuals, len(types))
+	// Exact, so that retailReport's doc comment and the README stay true.
+	if len(r.Definition.Pages) != 2 || visuals != 11 || len(types) != 9 {
+		t.Fatalf("report has %d pages, %d visuals of %d types; want 2, 11, 9", len(r.Definition.Pages), visuals, len(types))
 	}
 
 	if len(first.Datasets) < 4 {

@@ -39,6 +39,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
+// Client ids of the browser applications Bindery serves itself.
+const (
+	PortalClientID    = "bindery-portal"
+	OrgSampleClientID = "bindery-sample-organization"
+)
+
 // Option adjusts the wiring; tests use it.
 type Option func(*wiring)
 
@@ -125,7 +131,11 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 	s.Tokens = tokens.New(tokens.Options{Store: st, Authz: az, Keys: ring, Revocations: s.Revoked, MaxLifetime: cfg.EmbedTokenMax, Logger: log})
 	s.Binder = binding.New(binding.Options{Lookup: st, Authz: az, Revocations: s.Revoked})
 	s.Principals = principals.New(principals.Options{Store: st})
-	var pcs []issuer.PublicClient
+	// The portal is a public client of Bindery's own issuer; the demo's organization sample another.
+	pcs := []issuer.PublicClient{{ClientID: PortalClientID, RedirectURIs: []string{cfg.PublicURL + "/portal/callback"}}}
+	if cfg.Demo {
+		pcs = append(pcs, issuer.PublicClient{ClientID: OrgSampleClientID, RedirectURIs: []string{cfg.PublicURL + "/samples/organization/callback"}})
+	}
 	for _, pc := range cfg.Auth.PublicClients {
 		pcs = append(pcs, issuer.PublicClient{ClientID: pc.ClientID, RedirectURIs: pc.RedirectURIs})
 	}
@@ -147,7 +157,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 		s.Close()
 		return nil, fmt.Errorf("authenticator: %w", err)
 	}
-	authenticator := an
+	authenticator := auth.PromoteAdmins(an, cfg.Auth.AdminUsers)
 	if wr.wrapAuth != nil {
 		authenticator = wr.wrapAuth(authenticator)
 	}

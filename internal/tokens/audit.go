@@ -30,13 +30,23 @@ type Record struct {
 func toRecord(r *store.TokenRecord) Record {
 	var c auditClaims
 	_ = json.Unmarshal(r.Claims, &c) // written by record; a bad row shows empty grants rather than failing the list
+	// Empty lists serialize as [], not null: clients iterate them without a check.
 	out := Record{TokenID: r.TokenID, Caller: r.Caller, CallerKind: r.CallerKind,
 		IssuedAt: r.IssuedAt.UTC().Format(time.RFC3339), Expiration: r.Expiry.UTC().Format(time.RFC3339),
-		Reports: c.Reports, Datasets: c.Datasets, TargetWorkspaces: c.TargetWorkspaces, Identities: c.Identities}
+		Reports: nonNil(c.Reports), Datasets: nonNil(c.Datasets), TargetWorkspaces: nonNil(c.TargetWorkspaces),
+		Identities: nonNil(c.Identities)}
 	if !r.RevokedAt.IsZero() {
 		out.Revoked, out.RevokedAt, out.RevokedBy = true, r.RevokedAt.UTC().Format(time.RFC3339), r.RevokedBy
 	}
 	return out
+}
+
+// nonNil returns s, or an empty slice when s is nil.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // List returns audit records: every caller's for the admin, a principal's own otherwise.
