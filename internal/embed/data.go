@@ -52,13 +52,13 @@ type loadResponse struct {
 }
 
 type reportView struct {
-	ID                string          `json:"id"`
-	Name              string          `json:"name"`
-	WorkspaceID       string          `json:"workspaceId"`
-	DatasetID         string          `json:"datasetId"`
-	OriginalDatasetID string          `json:"originalDatasetId"`
-	Filters           []model.Filter  `json:"filters"`
-	Pages             []pageView      `json:"pages"`
+	ID                string         `json:"id"`
+	Name              string         `json:"name"`
+	WorkspaceID       string         `json:"workspaceId"`
+	DatasetID         string         `json:"datasetId"`
+	OriginalDatasetID string         `json:"originalDatasetId"`
+	Filters           []model.Filter `json:"filters"`
+	Pages             []pageView     `json:"pages"`
 }
 
 type pageView struct {
@@ -160,13 +160,13 @@ type queryRequest struct {
 }
 
 type visualResult struct {
-	Visual    string                `json:"visual"`
-	Columns   []query.OutputColumn  `json:"columns,omitempty"`
-	Rows      [][]any               `json:"rows,omitempty"`
-	Truncated bool                  `json:"truncated,omitempty"`
-	CacheHit  bool                  `json:"cacheHit,omitempty"`
-	ElapsedMS float64               `json:"elapsedMs"`
-	Error     *visualError          `json:"error,omitempty"`
+	Visual    string               `json:"visual"`
+	Columns   []query.OutputColumn `json:"columns,omitempty"`
+	Rows      [][]any              `json:"rows,omitempty"`
+	Truncated bool                 `json:"truncated,omitempty"`
+	CacheHit  bool                 `json:"cacheHit,omitempty"`
+	ElapsedMS float64              `json:"elapsedMs"`
+	Error     *visualError         `json:"error,omitempty"`
 }
 
 type visualError struct {

@@ -20,7 +20,7 @@ type exportRequest struct {
 	DataType    string             `json:"dataType"` // Summarized (default) or Underlying, as powerbi-models' ExportDataType
 	Rows        int                `json:"rows,omitempty"`
 	Filters     filterSet          `json:"filters"`
-	VisualFilts *[]json.RawMessage        `json:"visualFilters,omitempty"`
+	VisualFilts *[]json.RawMessage `json:"visualFilters,omitempty"`
 }
 
 // export answers VisualDescriptor.exportData: a visual's data as CSV. Summarized
