@@ -14,6 +14,7 @@ const entries = [
   { entryPoints: ['src/embed/main.ts'], outfile: `${outdir}/embed.js`, format: 'iife' },
   { entryPoints: ['src/sdk/index.ts'], outfile: `${outdir}/sdk/bindery.js`, format: 'iife', globalName: 'bindery' },
   { entryPoints: ['src/sdk/index.ts'], outfile: `${outdir}/sdk/bindery.mjs`, format: 'esm' },
+  { entryPoints: ['src/portal/main.ts'], outfile: `${outdir}/portal/portal.js`, format: 'iife' },
 ];
 for (const e of entries) {
   if (existsSync(e.entryPoints[0])) await build({ ...common, ...e });
@@ -23,6 +24,13 @@ for (const dir of ['src/embed']) {
   if (!existsSync(dir)) continue;
   for (const f of await readdir(dir)) {
     if (f.endsWith('.css')) await copyFile(`${dir}/${f}`, `${outdir}/${f.replace(/^main/, 'embed')}`);
+  }
+}
+// The portal's shell and styles go beside its script, under dist/portal/.
+if (existsSync('src/portal')) {
+  await mkdir(`${outdir}/portal`, { recursive: true });
+  for (const f of await readdir('src/portal')) {
+    if (f.endsWith('.css') || f.endsWith('.html')) await copyFile(`src/portal/${f}`, `${outdir}/portal/${f}`);
   }
 }
 await copyFile('dist.gitkeep', `${outdir}/.gitkeep`).catch(() => {});

@@ -30,6 +30,7 @@ import (
 	"github.com/bindery-dev/bindery/internal/embed"
 	"github.com/bindery-dev/bindery/internal/embedtoken"
 	"github.com/bindery-dev/bindery/internal/engine"
+	"github.com/bindery-dev/bindery/internal/portal"
 	"github.com/bindery-dev/bindery/internal/queryexec"
 	"github.com/bindery-dev/bindery/internal/store/sqlite"
 	"github.com/bindery-dev/bindery/internal/tokens"
@@ -183,6 +184,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 	}
 	embed.New(embed.Options{Binder: s.Binder, Tokens: s.Tokens, Authn: authenticator, Executor: s.Executor,
 		Assets: web.Dist(), FrameAncestors: ancestors, Logger: log}).Register(s.API)
+	portal.New(portal.Options{Assets: web.Dist(), Logger: log}).Register(s.API)
 	for _, p := range []string{issuer.DiscoveryPath, issuer.OAuthPrefix, issuer.LoginPath} {
 		s.API.Handle(p, s.Issuer.Handler())
 	}
@@ -274,3 +276,9 @@ func loadOrCreateAdminKey(path string) (string, error) {
 	}
 	return key, nil
 }
+
+// Store returns the metadata store (for tests and in-process tools).
+func (s *Server) Store() *sqlite.DB { return s.store }
+
+// Engine returns the dataset engine (for tests and in-process tools).
+func (s *Server) Engine() *engine.Manager { return s.engine }

@@ -1,0 +1,40 @@
+// VisualDescriptor: one visual of a page — export and visual-level filters.
+import * as models from 'powerbi-models';
+import type { IHttpPostMessageResponse } from 'http-post-message';
+import type { Page } from './page';
+import type { IFilterable } from './report';
+import { Filters, call } from './report';
+
+/** A visual of a report page. */
+export class VisualDescriptor implements IFilterable {
+  page: Page;
+  name: string;
+  title: string;
+  type: string;
+  layout: models.IVisualLayout | undefined;
+  private filters: Filters;
+
+  constructor(page: Page, name: string, title: string, type: string, layout?: models.IVisualLayout) {
+    this.page = page;
+    this.name = name;
+    this.title = title;
+    this.type = type;
+    this.layout = layout;
+    this.filters = new Filters(page.report, this.base());
+  }
+
+  private base(): string {
+    return `/report/pages/${encodeURIComponent(this.page.name)}/visuals/${encodeURIComponent(this.name)}`;
+  }
+
+  /** Exports the visual's data as CSV: summarized (default) or underlying, where the token allows it. */
+  async exportData(exportDataType: models.ExportDataType = models.ExportDataType.Summarized, rows?: number): Promise<models.IExportDataResult> {
+    const res = await call(this.page.report.send<models.IExportDataResult>('POST', this.base() + '/exportData', { rows, exportDataType }));
+    return res.body;
+  }
+
+  getFilters(): Promise<models.IFilter[]> { return this.filters.getFilters(); }
+  setFilters(filters: models.IFilter[]): Promise<IHttpPostMessageResponse<void>> { return this.filters.setFilters(filters); }
+  updateFilters(operation: models.FiltersOperations, filters?: models.IFilter[]): Promise<IHttpPostMessageResponse<void>> { return this.filters.updateFilters(operation, filters); }
+  removeFilters(): Promise<IHttpPostMessageResponse<void>> { return this.filters.removeFilters(); }
+}
