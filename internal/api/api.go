@@ -15,6 +15,7 @@ import (
 	"github.com/bindery-dev/bindery/internal/auth"
 	"github.com/bindery-dev/bindery/internal/auth/principals"
 	"github.com/bindery-dev/bindery/internal/catalog"
+	"github.com/bindery-dev/bindery/internal/queryexec"
 	"github.com/bindery-dev/bindery/internal/tokens"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -24,6 +25,7 @@ type Options struct {
 	Catalog        *catalog.Service
 	Tokens         *tokens.Service
 	Principals     *principals.Admin // user and app management routes
+	Executor       *queryexec.Executor
 	Auth           auth.Authenticator
 	PublicURL      string // base of embedUrl and webUrl, without a trailing slash
 	UploadDir      string // where uploads are spooled before import

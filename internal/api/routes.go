@@ -52,6 +52,7 @@ func (a *API) routes() []Route {
 		{Method: "POST", Path: g + "/reports/{reportId}/Rebind", handler: a.rebindReport},
 		{Method: "POST", Path: g + "/reports/{reportId}/CheckCompatibility", handler: a.checkCompatibility},
 		{Method: "POST", Path: g + "/reports/{reportId}/GenerateToken", handler: a.generateReportToken},
+		{Method: "POST", Path: g + "/reports/{reportId}/Explain", handler: a.explain},
 
 		{Method: "POST", Path: "/v1.0/myorg/GenerateToken", handler: a.generateToken},
 		{Method: "GET", Path: "/v1.0/myorg/embedTokens", handler: a.listEmbedTokens},

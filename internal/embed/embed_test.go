@@ -421,3 +421,25 @@ func TestEmbedPageHeaders(t *testing.T) {
 	}
 	_ = time.Now
 }
+
+func TestExplainShowsTheSQLUnderAnIdentity(t *testing.T) {
+	e := newEnv(t)
+	path := "/v1.0/myorg/groups/" + e.info.Workspaces.SalesReports + "/reports/" + e.info.Report.ID + "/Explain"
+	nw := e.ds["Northwind Grocers"].ID
+	body := map[string]any{"datasetId": nw, "page": "overview", "visual": "byRegion",
+		"identity": map[string]any{"username": "west.manager@northwind.example", "roles": []string{"Regional Manager"}}}
+	ex := e.s.Do("POST", path, body).Want(200).Map()
+	sqlText, _ := ex["sql"].(string)
+	if !strings.Contains(sqlText, "SELECT") || !strings.Contains(sqlText, `"Region"`) || strings.Contains(sqlText, "west.manager") {
+		t.Fatalf("sql = %s (values must be parameters)", sqlText)
+	}
+	args, _ := json.Marshal(ex["args"])
+	if !strings.Contains(string(args), "west.manager@northwind.example") {
+		t.Fatalf("args = %s: the RLS username should be a bound parameter", args)
+	}
+	delete(body, "identity")
+	if e := e.s.Do("POST", path, body).Want(400).Err(); e.Target != "identity" {
+		t.Fatalf("explain without identity on an RLS dataset: %+v", e)
+	}
+	e.s.DoAs("tok-analyst", "POST", path, body).Want(403)
+}

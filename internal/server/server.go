@@ -164,11 +164,6 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	s.API = api.New(api.Options{
-		Catalog: s.Catalog, Tokens: s.Tokens, Auth: authenticator, Principals: principals.NewAdmin(s.Principals), PublicURL: cfg.PublicURL,
-		UploadDir: filepath.Join(cfg.DataDir, "uploads"), MaxBodyBytes: cfg.MaxBodyBytes, MaxUploadBytes: cfg.MaxUploadBytes,
-		Logger: log, Registerer: reg, Ready: s.ready,
-	})
 	gov, err := capacity.New(capacity.Options{Registerer: reg})
 	if err != nil {
 		s.Close()
@@ -178,6 +173,11 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 		s.Close()
 		return nil, err
 	}
+	s.API = api.New(api.Options{
+		Catalog: s.Catalog, Tokens: s.Tokens, Auth: authenticator, Principals: principals.NewAdmin(s.Principals), Executor: s.Executor, PublicURL: cfg.PublicURL,
+		UploadDir: filepath.Join(cfg.DataDir, "uploads"), MaxBodyBytes: cfg.MaxBodyBytes, MaxUploadBytes: cfg.MaxUploadBytes,
+		Logger: log, Registerer: reg, Ready: s.ready,
+	})
 	ancestors := cfg.FrameAncestors
 	if len(ancestors) == 0 && cfg.Demo {
 		ancestors = []string{"*"} // the demo is meant to be embedded from anywhere; production names its hosts

@@ -264,7 +264,7 @@ export abstract class Embed {
       this.raise<ITokenExpiringDetail>('tokenExpiring', { expiration: exp.toISOString(), msLeft: exp.getTime() - Date.now() });
       const provider = this.eventHooks?.accessTokenProvider;
       if (provider) {
-        Promise.resolve(provider()).then((t: unknown) => typeof t === 'string' && t && this.setAccessToken(t))
+        Promise.resolve(provider()).then(async (t: unknown) => { if (typeof t === 'string' && t) await this.setAccessToken(t); })
           .catch((e: unknown) => this.raise('error', toIError(e, 'TokenRenewalFailed')));
       }
     }, Math.min(wait, 2 ** 31 - 1));

@@ -56,7 +56,7 @@ export class Service {
     this.router = routerFactory(this.wpmp);
     const ev = (name: (p: any) => string) => (req: any, res: any) => {
       this.handleEvent({ type: 'report', id: req.params.uniqueId, name: name(req.params), value: req.body });
-      res.send(202);
+      res.send(200, null);
     };
     this.router.post('/reports/:uniqueId/events/:eventName', ev((p) => p.eventName));
     this.router.post('/reports/:uniqueId/pages/:pageName/events/:eventName', ev((p) => p.eventName));
