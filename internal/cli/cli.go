@@ -36,6 +36,7 @@ func commands() []command {
 		{"publish", "publish dataset or report definitions from JSON files", runPublish},
 		{"import", "load a CSV or Parquet file into a dataset table, with progress", runImport},
 		{"check", "check whether a dataset satisfies a report", runCheck},
+		{"token", "mint an embed token (GenerateToken) or revoke one", runToken},
 		{"user", "manage users: add, list, remove", runUser},
 		{"app", "manage apps (service principals): add, list, rotate, remove", runApp},
 		{"version", "print the version", runVersion},

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,5 +119,28 @@ func TestTokenFromAdminKeyEnv(t *testing.T) {
 	code := Run(context.Background(), Env{Args: []string{"user", "list"}, Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }})
 	if code != 0 {
 		t.Fatalf("user list with BINDERY_ADMIN_KEY: code %d, %q", code, errb.String())
+	}
+}
+
+func TestTokenMintAndRevoke(t *testing.T) {
+	s := testkit.Start(t)
+	c := s.Do("POST", "/v1.0/myorg/capacities", map[string]any{"displayName": "C", "sku": "A1"}).Want(201).Map()["id"].(string)
+	ws := s.Do("POST", "/v1.0/myorg/groups", map[string]any{"name": "W"}).Want(200).Map()["id"].(string)
+	s.Do("POST", "/v1.0/myorg/groups/"+ws+"/AssignToCapacity", map[string]any{"capacityId": c}).Want(200)
+	defs := filepath.Join("..", "..", "examples", "definitions")
+	raw, _ := os.ReadFile(filepath.Join(defs, "store-sales.dataset.json"))
+	ds := s.Do("POST", "/v1.0/myorg/groups/"+ws+"/datasets", string(raw)).Want(201).Map()["id"].(string)
+	code, out, errOut := run(t, s, "token", "--dataset", ds)
+	if code != 1 || !strings.Contains(errOut, "requires effective identity") {
+		t.Fatalf("RLS dataset without identity: %d %q %q", code, out, errOut)
+	}
+	code, out, errOut = run(t, s, "token", "--dataset", ds, "--username", "west", "--role", "Region", "--custom-data", "West", "--lifetime", "5")
+	if code != 0 || !strings.Contains(out, `"tokenId"`) {
+		t.Fatalf("mint: %d %q %q", code, out, errOut)
+	}
+	var res struct{ TokenID string }
+	json.Unmarshal([]byte(out), &res)
+	if code, out, errOut = run(t, s, "token", "--revoke", res.TokenID); code != 0 || !strings.Contains(out, "revoked") {
+		t.Fatalf("revoke: %d %q %q", code, out, errOut)
 	}
 }

@@ -38,6 +38,8 @@ type Options struct {
 	// Principals are extra bearer tokens the server accepts, each for a principal,
 	// so tests can act as users and apps with given roles.
 	Principals map[string]*auth.Principal
+	// Log receives the server's log at debug level (default: discarded, or stderr with BINDERY_TEST_LOG set).
+	Log io.Writer
 }
 
 // staticTokens accepts the test's own bearer tokens before the server's authenticator.
@@ -82,7 +84,9 @@ func Start(t testing.TB, o ...Options) *Server {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if os.Getenv("BINDERY_TEST_LOG") != "" {
+	if opt.Log != nil {
+		log = slog.New(slog.NewTextHandler(opt.Log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	} else if os.Getenv("BINDERY_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
