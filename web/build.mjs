@@ -15,6 +15,8 @@ const entries = [
   { entryPoints: ['src/sdk/index.ts'], outfile: `${outdir}/sdk/bindery.js`, format: 'iife', globalName: 'bindery' },
   { entryPoints: ['src/sdk/index.ts'], outfile: `${outdir}/sdk/bindery.mjs`, format: 'esm' },
   { entryPoints: ['src/portal/main.ts'], outfile: `${outdir}/portal/portal.js`, format: 'iife' },
+  { entryPoints: ['src/samples/customers.ts'], outfile: `${outdir}/samples/customers.js`, format: 'iife' },
+  { entryPoints: ['src/samples/organization.ts'], outfile: `${outdir}/samples/organization.js`, format: 'iife' },
 ];
 for (const e of entries) {
   if (existsSync(e.entryPoints[0])) await build({ ...common, ...e });
@@ -31,6 +33,13 @@ if (existsSync('src/portal')) {
   await mkdir(`${outdir}/portal`, { recursive: true });
   for (const f of await readdir('src/portal')) {
     if (f.endsWith('.css') || f.endsWith('.html')) await copyFile(`src/portal/${f}`, `${outdir}/portal/${f}`);
+  }
+}
+// The samples' styles go beside their scripts, under dist/samples/.
+if (existsSync('src/samples')) {
+  await mkdir(`${outdir}/samples`, { recursive: true });
+  for (const f of await readdir('src/samples')) {
+    if (f.endsWith('.css')) await copyFile(`src/samples/${f}`, `${outdir}/samples/${f}`);
   }
 }
 await copyFile('dist.gitkeep', `${outdir}/.gitkeep`).catch(() => {});

@@ -120,3 +120,17 @@ func (a *API) deleteRows(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusOK)
 	return nil
 }
+
+// putDatasetDefinition replaces measures, relationships, roles and column properties, keeping the data.
+func (a *API) putDatasetDefinition(w http.ResponseWriter, r *http.Request) error {
+	var def model.DatasetDefinition
+	if err := decodeJSON(r, &def); err != nil {
+		return err
+	}
+	d, err := a.cat.UpdateDatasetDefinition(r.Context(), r.PathValue("groupId"), r.PathValue("datasetId"), &def)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a.toDataset(d))
+	return nil
+}

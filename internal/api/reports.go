@@ -148,3 +148,17 @@ func (a *API) checkCompatibility(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, compatibilityResponse{Compatible: len(ms) == 0, ReportID: rep.ID, DatasetID: ds.ID, Mismatches: ms})
 	return nil
 }
+
+// putReportDefinition replaces a report's pages, filters and name.
+func (a *API) putReportDefinition(w http.ResponseWriter, r *http.Request) error {
+	var def model.ReportDefinition
+	if err := decodeJSON(r, &def); err != nil {
+		return err
+	}
+	rep, err := a.cat.UpdateReportDefinition(r.Context(), r.PathValue("groupId"), r.PathValue("reportId"), &def)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a.reportOut(r.Context(), rep))
+	return nil
+}

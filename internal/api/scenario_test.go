@@ -369,3 +369,41 @@ func grep(s, sub string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+func TestUpdateDefinitions(t *testing.T) {
+	f := setup(t)
+	s := f.s
+	g := "/v1.0/myorg/groups/" + f.ws
+	var def map[string]any
+	s.Do("GET", g+"/datasets/"+f.ds+"/definition", nil).Want(200).JSON(&def)
+	tables := def["tables"].([]any)
+	sales := tables[1].(map[string]any)
+	sales["measures"] = append(sales["measures"].([]any), map[string]any{"name": "Orders", "expression": "COUNTROWS(Sales)"})
+	def["name"] = "SalesMarketing v2"
+	if d := s.Do("PUT", g+"/datasets/"+f.ds+"/definition", def).Want(200).Map(); d["name"] != "SalesMarketing v2" {
+		t.Fatalf("after update: %v", d)
+	}
+	// Dropping a measure a report uses is refused, naming the report.
+	sales["measures"] = []any{map[string]any{"name": "Orders", "expression": "COUNTROWS(Sales)"}}
+	if e := s.Do("PUT", g+"/datasets/"+f.ds+"/definition", def).Want(409).Err(); e.Code != "DatasetInUse" || !strings.Contains(e.Message, "Sales by category") {
+		t.Fatalf("dropping a used measure: %+v", e)
+	}
+	// Changing columns in place is refused.
+	sales["measures"] = []any{map[string]any{"name": "Total Sales", "expression": "SUM(Sales[Amount])"}}
+	sales["columns"] = []any{map[string]any{"name": "ProductID", "dataType": "Int64"}, map[string]any{"name": "Amount", "dataType": "String"}}
+	if e := s.Do("PUT", g+"/datasets/"+f.ds+"/definition", def).Want(409).Err(); e.Code != "SchemaChangeNotSupported" || !strings.Contains(e.Message, "Sales[Amount]") {
+		t.Fatalf("changing a column type: %+v", e)
+	}
+	// A report definition update keeps the id and is checked against its dataset.
+	rep := report(f.ds)
+	rep["name"] = "Renamed"
+	if r := s.Do("PUT", g+"/reports/"+f.rep+"/definition", rep).Want(200).Map(); r["name"] != "Renamed" || r["id"] != f.rep {
+		t.Fatalf("report update: %v", r)
+	}
+	pages := rep["pages"].([]any)
+	pages[0].(map[string]any)["visuals"] = []any{map[string]any{"name": "x", "type": "card", "position": map[string]any{"x": 0, "y": 0, "width": 1, "height": 1},
+		"fields": map[string]any{"values": []any{"[Nope]"}}}}
+	if e := s.Do("PUT", g+"/reports/"+f.rep+"/definition", rep).Want(400).Err(); e.Code != "IncompatibleDataset" {
+		t.Fatalf("incompatible report update: %+v", e)
+	}
+}

@@ -47,8 +47,8 @@ func startHost(t testing.TB, web string) *hostApp {
 	mux.HandleFunc("GET /fake/reportEmbed", func(w http.ResponseWriter, r *http.Request) {
 		h.serveFile(w, filepath.Join(web, "tests", "pages", "fake-embed.html"), "text/html")
 	})
-	mux.HandleFunc("GET /vendor/powerbi-client-{version}", func(w http.ResponseWriter, r *http.Request) {
-		v := strings.TrimSuffix(r.PathValue("version"), ".js")
+	mux.HandleFunc("GET /vendor/{file}", func(w http.ResponseWriter, r *http.Request) {
+		v := strings.TrimSuffix(strings.TrimPrefix(r.PathValue("file"), "powerbi-client-"), ".js")
 		if v != "2.22.4" && v != "2.24.1" {
 			http.NotFound(w, r)
 			return
@@ -84,7 +84,8 @@ func (h *hostApp) serveFile(w http.ResponseWriter, path, ctype string) {
 // page serves web/tests/pages/{name} with {{BINDERY}} replaced by Bindery's URL.
 func (h *hostApp) page(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	if strings.Contains(name, "..") || !strings.HasSuffix(name, ".html") {
+	ctype := map[string]string{".html": "text/html", ".js": "text/javascript"}[filepath.Ext(name)]
+	if strings.Contains(name, "..") || ctype == "" {
 		http.NotFound(w, r)
 		return
 	}
@@ -93,7 +94,7 @@ func (h *hostApp) page(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Type", ctype+"; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(bytes.ReplaceAll(raw, []byte("{{BINDERY}}"), []byte(h.bindery)))
 }

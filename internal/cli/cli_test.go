@@ -61,6 +61,15 @@ func TestPublishImportCheck(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "embedUrl: "+s.URL+"/reportEmbed?reportId=") {
 		t.Fatalf("publish report: %d %q %q", code, out, errOut)
 	}
+	// Publishing the same files again updates the items in place: git-friendly.
+	code, out, errOut = run(t, s, "publish", "--workspace", "Tenants", filepath.Join(defs, "store-sales.dataset.json"))
+	if code != 0 || !strings.Contains(out, `updated dataset "Store Sales"`) {
+		t.Fatalf("republish dataset: %d %q %q", code, out, errOut)
+	}
+	code, out, errOut = run(t, s, "publish", "--workspace", "Reports", "--dataset", "Store Sales", filepath.Join(defs, "store-sales.report.json"))
+	if code != 0 || !strings.Contains(out, `updated report "Store Sales Overview"`) {
+		t.Fatalf("republish report: %d %q %q", code, out, errOut)
+	}
 	code, out, errOut = run(t, s, "import", "--workspace", "Tenants", "--dataset", "Store Sales", "--table", "Store", filepath.Join(defs, "stores.csv"))
 	if code != 0 || !strings.Contains(out, "loaded 3 rows into Store") {
 		t.Fatalf("import: %d %q %q", code, out, errOut)

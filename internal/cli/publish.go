@@ -38,7 +38,7 @@ func runPublish(ctx context.Context, env Env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", file, err)
 		}
-		fmt.Fprintf(env.Stdout, "published %s %q: %s\n", kind, item.Name, item.ID)
+		fmt.Fprintf(env.Stdout, "%s %s %q: %s\n", item.verb, kind, item.Name, item.ID)
 		if item.EmbedURL != "" {
 			fmt.Fprintf(env.Stdout, "  embedUrl: %s\n", item.EmbedURL)
 		}
@@ -46,7 +46,14 @@ func runPublish(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
-func publishFile(ctx context.Context, c *client.Client, ws, dataset, file string) (*client.Item, string, error) {
+type published struct {
+	client.Item
+	verb string // published (new) or updated (an item of that name existed)
+}
+
+// publishFile creates the item, or updates the workspace's item of the same name,
+// so publishing the same files again is safe.
+func publishFile(ctx context.Context, c *client.Client, ws, dataset, file string) (*published, string, error) {
 	raw, err := os.ReadFile(file)
 	if err != nil {
 		return nil, "", err
@@ -56,7 +63,22 @@ func publishFile(ctx context.Context, c *client.Client, ws, dataset, file string
 		return nil, "", fmt.Errorf("not a JSON object: %w", err)
 	}
 	base := "/v1.0/myorg/groups/" + url.PathEscape(ws)
-	var item client.Item
+	var name string
+	_ = json.Unmarshal(probe["name"], &name)
+	item := published{verb: "published"}
+	upsert := func(kind string) error {
+		existing, err := c.List(ctx, base+"/"+kind)
+		if err != nil {
+			return err
+		}
+		for _, e := range existing {
+			if e.Name == name {
+				item.verb = "updated"
+				return c.Do(ctx, http.MethodPut, base+"/"+kind+"/"+e.ID+"/definition", json.RawMessage(raw), &item.Item)
+			}
+		}
+		return c.Do(ctx, http.MethodPost, base+"/"+kind, json.RawMessage(raw), &item.Item)
+	}
 	switch {
 	case probe["pages"] != nil:
 		if dataset != "" {
@@ -67,11 +89,9 @@ func publishFile(ctx context.Context, c *client.Client, ws, dataset, file string
 			probe["datasetId"], _ = json.Marshal(id)
 			raw, _ = json.Marshal(probe)
 		}
-		err = c.Do(ctx, http.MethodPost, base+"/reports", json.RawMessage(raw), &item)
-		return &item, "report", err
+		return &item, "report", upsert("reports")
 	case probe["tables"] != nil:
-		err = c.Do(ctx, http.MethodPost, base+"/datasets", json.RawMessage(raw), &item)
-		return &item, "dataset", err
+		return &item, "dataset", upsert("datasets")
 	}
 	return nil, "", fmt.Errorf("neither a dataset (no \"tables\") nor a report (no \"pages\") definition")
 }

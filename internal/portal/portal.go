@@ -44,7 +44,7 @@ const (
 // only because the SDK sizes the report iframe with style attributes; scripts
 // never run inline. frame-src 'self' lets the preview embed /reportEmbed.
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-	"font-src 'self' data:; connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	"font-src 'self' data:; connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // Options configures the portal handlers.
 type Options struct {

@@ -15,6 +15,8 @@ type edge struct {
 	to       *model.Table
 	toCol    *model.Column
 	relIndex int
+	// assumeRI is the relationship's assumeReferentialIntegrity promise.
+	assumeRI bool
 }
 
 // joinPlan is the FROM clause: a base table and the dimensions reached from it
@@ -25,6 +27,7 @@ type joinPlan struct {
 	via    map[string]edge // folded table name -> the edge that reaches it
 	order  []string        // reachable tables in BFS order (base first)
 	joined []string        // the tables this query joins, in order
+	inner  map[string]bool // joined tables reached by an INNER JOIN
 }
 
 func fold(s string) string { return strings.ToLower(s) }
@@ -43,7 +46,7 @@ func edges(def *model.DatasetDefinition) map[string][]edge {
 		if !ok1 || !ok2 {
 			continue
 		}
-		out[fold(from.Name)] = append(out[fold(from.Name)], edge{from, fc, to, tc, i})
+		out[fold(from.Name)] = append(out[fold(from.Name)], edge{from, fc, to, tc, i, r.AssumeReferentialIntegrity})
 	}
 	return out
 }
@@ -123,7 +126,11 @@ func chooseBase(def *model.DatasetDefinition, required []*model.Table) (*joinPla
 }
 
 // prepare assigns the aliases of the base table (t0) and of the tables in
-// need, closing need over the paths that lead to them.
+// need, closing need over the paths that lead to them, and decides each join.
+//
+// A join is INNER when its relationship assumes referential integrity and the
+// table it starts from is the base or was itself INNER JOINed: an INNER JOIN
+// after a LEFT JOIN would drop the rows that the LEFT JOIN kept for a blank group.
 func (p *joinPlan) prepare(w *writer, need map[string]bool) {
 	for k := range need {
 		for {
@@ -135,12 +142,15 @@ func (p *joinPlan) prepare(w *writer, need map[string]bool) {
 			need[k] = true
 		}
 	}
-	p.joined = nil
+	p.joined, p.inner = nil, map[string]bool{}
 	w.aliases = map[string]string{fold(p.base.Name): "t0"}
-	for _, k := range p.order[1:] {
+	for _, k := range p.order[1:] { // BFS order: a table's path is decided before it
 		if need[k] {
 			p.joined = append(p.joined, k)
 			w.aliases[k] = fmt.Sprintf("t%d", len(p.joined))
+			e := p.via[k]
+			from := fold(e.from.Name)
+			p.inner[k] = e.assumeRI && (from == fold(p.base.Name) || p.inner[from])
 		}
 	}
 }
@@ -152,7 +162,11 @@ func (p *joinPlan) from(w *writer) {
 	w.str(" AS t0")
 	for _, k := range p.joined {
 		e := p.via[k]
-		w.str(" LEFT JOIN ")
+		if p.inner[k] {
+			w.str(" INNER JOIN ")
+		} else {
+			w.str(" LEFT JOIN ")
+		}
 		w.ident(e.to.Name)
 		w.str(" AS " + w.aliases[k] + " ON ")
 		col{e.from, e.fromCol}.render(w)

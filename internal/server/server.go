@@ -32,6 +32,7 @@ import (
 	"github.com/bindery-dev/bindery/internal/engine"
 	"github.com/bindery-dev/bindery/internal/portal"
 	"github.com/bindery-dev/bindery/internal/queryexec"
+	"github.com/bindery-dev/bindery/internal/samples"
 	"github.com/bindery-dev/bindery/internal/store/sqlite"
 	"github.com/bindery-dev/bindery/internal/tokens"
 	"github.com/bindery-dev/bindery/web"
@@ -184,6 +185,9 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 	}
 	embed.New(embed.Options{Binder: s.Binder, Tokens: s.Tokens, Authn: authenticator, Executor: s.Executor,
 		Assets: web.Dist(), FrameAncestors: ancestors, Logger: log}).Register(s.API)
+	if cfg.Demo { // the sample apps call Bindery over HTTP at the public URL, as separate applications would
+		samples.New(samples.Options{BaseURL: cfg.PublicURL, ConfigFile: filepath.Join(cfg.DataDir, "demo.json"), AccountsFile: filepath.Join(cfg.DataDir, "samples.json"), Assets: web.Dist(), Logger: log}).Register(s.API)
+	}
 	portal.New(portal.Options{Assets: web.Dist(), Logger: log}).Register(s.API)
 	for _, p := range []string{issuer.DiscoveryPath, issuer.OAuthPrefix, issuer.LoginPath} {
 		s.API.Handle(p, s.Issuer.Handler())

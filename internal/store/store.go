@@ -64,6 +64,8 @@ type Datasets interface {
 	ListDatasets(ctx context.Context, workspaceID string) ([]*model.Dataset, error)
 	// DeleteDataset fails with a conflict when a report uses it as its dataset.
 	DeleteDataset(ctx context.Context, id string) error
+	// UpdateDatasetDefinition replaces the dataset's name and definition (not its data).
+	UpdateDatasetDefinition(ctx context.Context, id string, def *model.DatasetDefinition) error
 	// BumpDataVersion records that the dataset's data changed and returns the new version.
 	BumpDataVersion(ctx context.Context, id string) (int64, error)
 }
@@ -76,6 +78,6 @@ type Reports interface {
 	// ListReportsUsingDataset returns the reports whose datasetId is the dataset.
 	ListReportsUsingDataset(ctx context.Context, datasetID string) ([]*model.Report, error)
 	DeleteReport(ctx context.Context, id string) error
-	// RebindReport sets the report's dataset (and its recorded field types).
+	// RebindReport sets the report's dataset and, when def is not nil, its definition and name.
 	RebindReport(ctx context.Context, id, datasetID string, def *model.ReportDefinition) error
 }

@@ -41,6 +41,23 @@ func (db *DB) CreateDataset(ctx context.Context, d *model.Dataset) error {
 	return err
 }
 
+// UpdateDatasetDefinition replaces a dataset's name and definition.
+func (db *DB) UpdateDatasetDefinition(ctx context.Context, id string, def *model.DatasetDefinition) error {
+	raw, err := json.Marshal(def)
+	if err != nil {
+		return fmt.Errorf("sqlite: encode dataset definition: %w", err)
+	}
+	return db.write(ctx, func(tx *sql.Tx) error {
+		if err := mustExist(ctx, tx, "datasets", "dataset", id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE datasets SET name = ?, definition = ? WHERE id = ?`, def.Name, string(raw), id); err != nil {
+			return fmt.Errorf("sqlite: update dataset definition: %w", err)
+		}
+		return nil
+	})
+}
+
 // GetDataset returns the dataset with its definition, or a not-found error.
 func (db *DB) GetDataset(ctx context.Context, id string) (*model.Dataset, error) {
 	d, err := scanDataset(db.r.QueryRowContext(ctx, `SELECT `+datasetCols+` FROM datasets WHERE id = ?`, id))

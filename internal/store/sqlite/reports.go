@@ -111,7 +111,7 @@ func (db *DB) RebindReport(ctx context.Context, id, datasetID string, def *model
 		}
 		var err error
 		if def != nil {
-			_, err = tx.ExecContext(ctx, `UPDATE reports SET dataset_id = ?, definition = ? WHERE id = ?`, datasetID, string(defJSON), id)
+			_, err = tx.ExecContext(ctx, `UPDATE reports SET dataset_id = ?, definition = ?, name = ? WHERE id = ?`, datasetID, string(defJSON), def.Name, id)
 		} else {
 			_, err = tx.ExecContext(ctx, `UPDATE reports SET dataset_id = ? WHERE id = ?`, datasetID, id)
 		}

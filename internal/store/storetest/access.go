@@ -121,3 +121,22 @@ func tokenIDs(rs []*store.TokenRecord) []string {
 	}
 	return out
 }
+
+func testUpdateDatasetDefinition(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	ctx, s := f.ctx, f.s
+	w := f.workspace("Defs")
+	d := f.dataset(w.ID, "Before")
+	def := d.Definition
+	def.Name = "After"
+	def.Tables[0].Measures = append(def.Tables[0].Measures, model.Measure{Name: "Extra", Expression: "1"})
+	must(t, s.UpdateDatasetDefinition(ctx, d.ID, &def))
+	got, err := s.GetDataset(ctx, d.ID)
+	must(t, err)
+	if got.Name != "After" || len(got.Definition.Tables[0].Measures) != len(def.Tables[0].Measures) {
+		t.Fatalf("after update: %+v", got)
+	}
+	if err := s.UpdateDatasetDefinition(ctx, model.NewID(), &def); errs.KindOf(err) != errs.KindNotFound {
+		t.Fatalf("update unknown: %v", err)
+	}
+}

@@ -48,6 +48,7 @@ func Run(t *testing.T, open Opener) {
 		{"SigningKeys", testSigningKeys},
 		{"Grants", testGrants},
 		{"Tokens", testTokens},
+		{"UpdateDatasetDefinition", testUpdateDatasetDefinition},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })

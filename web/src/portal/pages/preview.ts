@@ -11,14 +11,24 @@ interface EmbeddedReport {
   on(event: string, handler: (e: { detail?: unknown }) => void): void;
   setAccessToken?(token: string): Promise<unknown>;
 }
+interface SDKService { embed(el: HTMLElement, config: unknown): EmbeddedReport; reset(el: HTMLElement): void }
 interface BinderySDK {
-  service: { Service: new (...args: unknown[]) => { embed(el: HTMLElement, config: unknown): EmbeddedReport; reset(el: HTMLElement): void } };
+  service: { Service: new (...args: unknown[]) => SDKService };
+  factories?: { hpmFactory: unknown; wpmpFactory: unknown; routerFactory: unknown };
 }
 declare global {
   interface Window { bindery?: BinderySDK }
 }
 
 let current: EmbeddedReport | null = null;
+let service: SDKService | null = null;
+
+// One Service for the page, built as powerbi-client apps build theirs.
+function sdkService(sdk: BinderySDK): SDKService {
+  const f = sdk.factories;
+  service ??= f ? new sdk.service.Service(f.hpmFactory, f.wpmpFactory, f.routerFactory) : new sdk.service.Service();
+  return service;
+}
 auth.onSessionChange((s) => {
   // Keep an open preview working across token renewals, without reloading it.
   if (s && current?.setAccessToken) void current.setAccessToken(s.accessToken).catch(() => {});
@@ -73,7 +83,7 @@ function resetFrame(frame: HTMLElement, events: HTMLElement): void {
   const sdk = window.bindery;
   if (sdk && current) {
     try {
-      new sdk.service.Service().reset(frame);
+      sdkService(sdk).reset(frame);
     } catch {
       // nothing embedded yet
     }
@@ -91,8 +101,7 @@ async function embed(frame: HTMLElement, events: HTMLElement, r: Report, dataset
   const log = (name: string, detail?: string) => {
     events.appendChild(h('li', { 'data-event': name }, h('strong', {}, name), detail ? ` — ${detail}` : ''));
   };
-  const service = new sdk.service.Service();
-  const report = service.embed(frame, {
+  const report = sdkService(sdk).embed(frame, {
     type: 'report', id: r.id, embedUrl: r.embedUrl, accessToken, tokenType: 0 /* Aad */,
     datasetBinding: { datasetId },
   });

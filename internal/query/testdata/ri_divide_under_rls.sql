@@ -1,0 +1,2 @@
+SELECT t1."Category" AS "c0", CAST((CASE WHEN SUM(t0."Qty") = 0 OR SUM(t0."Qty") IS NULL THEN $1 ELSE CAST(SUM(t0."Amount") AS DOUBLE) / SUM(t0."Qty") END) AS DOUBLE) AS "c1" FROM "Sales" AS t0 INNER JOIN "Product" AS t1 ON t0."ProductId" = t1."ProductId" INNER JOIN "Store Info" AS t2 ON t0."StoreId" = t2."StoreId" WHERE (t2."Manager" = $2) GROUP BY t1."Category" ORDER BY "c0" ASC NULLS LAST
+-- args: []interface {}{0, "bob@x.com"}

@@ -1,0 +1,2 @@
+SELECT t2."Region" AS "c0", CAST(SUM(t0."Amount") AS DOUBLE) AS "c1" FROM "Sales" AS t0 INNER JOIN "Product" AS t1 ON t0."ProductId" = t1."ProductId" INNER JOIN "Store Info" AS t2 ON t0."StoreId" = t2."StoreId" WHERE (t1."Name" IN (SELECT t1."Name" FROM "Sales" AS t0 INNER JOIN "Product" AS t1 ON t0."ProductId" = t1."ProductId" INNER JOIN "Store Info" AS t2 ON t0."StoreId" = t2."StoreId" WHERE (1 = 1) GROUP BY t1."Name" ORDER BY SUM(t0."Amount") DESC NULLS LAST, t1."Name" ASC NULLS LAST LIMIT 1)) GROUP BY t2."Region" ORDER BY "c0" ASC NULLS LAST
+-- args: []interface {}(nil)
