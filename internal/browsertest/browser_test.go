@@ -56,9 +56,7 @@ func TestBrowser(t *testing.T) {
 	}
 	sort.Strings(files)
 	args := []string{"--test", "--test-reporter=spec", "--test-concurrency=3"}
-	if only := os.Getenv("BROWSERTEST_ONLY"); only != "" { // e.g. BROWSERTEST_ONLY=sdk to run sdk.test.mjs alone
-		args = append(args, "--test-name-pattern="+only)
-	}
+	// While iterating: BROWSERTEST_FILES=sdk-protocol runs the files whose name contains it.
 	for _, f := range files {
 		rel, _ := filepath.Rel(web, f)
 		if only := os.Getenv("BROWSERTEST_FILES"); only != "" && !strings.Contains(rel, only) {

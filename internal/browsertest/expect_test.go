@@ -24,10 +24,11 @@ type totals struct {
 // query executor, not the embed endpoints the page uses) and handed to the
 // browser tests, which compare what the page shows and exports.
 type expectations struct {
-	Totals        map[string]totals  `json:"totals"`        // dataset name → unfiltered totals
-	ContosoWest   totals             `json:"contosoWest"`   // Contoso with Store[Region] = West
-	ContosoSouth  totals             `json:"contosoSouth"`  // Contoso with Store[Region] = South
-	NorthwindRLS  totals             `json:"northwindRls"`  // Northwind as west.manager under RLS
+	Totals        map[string]totals  `json:"totals"`             // dataset name → unfiltered totals
+	ContosoWest   totals             `json:"contosoWest"`        // Contoso with Store[Region] = West
+	ContosoSouth  totals             `json:"contosoSouth"`       // Contoso with Store[Region] = South
+	FabrikamWest  totals             `json:"fabrikamWest"`       // Fabrikam with Store[Region] = West
+	NorthwindRLS  totals             `json:"northwindRls"`       // Northwind as west.manager under RLS
 	FabrikamByCat map[string]float64 `json:"fabrikamByCategory"` // byCategory visual: Category → Total Sales
 	Regions       []string           `json:"regions"`
 }
@@ -78,6 +79,7 @@ func expect(t testing.TB, s *testkit.Server, info *demo.Info) expectations {
 	}
 	e.ContosoWest = cards("Contoso Electronics", nil, regionFilter("West"))
 	e.ContosoSouth = cards("Contoso Electronics", nil, regionFilter("South"))
+	e.FabrikamWest = cards("Fabrikam Fashion", nil, regionFilter("West"))
 	e.NorthwindRLS = cards("Northwind Grocers", &query.Identity{Username: demo.ManagerUser, Roles: []string{"Regional Manager"}})
 	// The fixture must make the RLS test meaningful: the manager sees exactly West, and less than all.
 	if w := cards("Northwind Grocers", unrestricted, regionFilter("West")); math.Abs(w.TotalSales-e.NorthwindRLS.TotalSales) > 0.01 {

@@ -82,3 +82,33 @@ func TestColumnPropertiesValidation(t *testing.T) {
 		})
 	}
 }
+
+// TestAssumeReferentialIntegrityRoundTrip: Power BI's relationship property
+// is read, defaults to false, and is written back only when set.
+func TestAssumeReferentialIntegrityRoundTrip(t *testing.T) {
+	const body = `{"name":"Star","tables":[
+		{"name":"Sales","columns":[{"name":"ProductId","dataType":"Int64"},{"name":"StoreId","dataType":"Int64"}]},
+		{"name":"Product","columns":[{"name":"ProductId","dataType":"Int64"}]},
+		{"name":"Store","columns":[{"name":"StoreId","dataType":"Int64"}]}],
+		"relationships":[
+		{"fromTable":"Sales","fromColumn":"ProductId","toTable":"Product","toColumn":"ProductId","assumeReferentialIntegrity":true},
+		{"fromTable":"Sales","fromColumn":"StoreId","toTable":"Store","toColumn":"StoreId"}]}`
+	var def DatasetDefinition
+	if err := json.Unmarshal([]byte(body), &def); err != nil {
+		t.Fatal(err)
+	}
+	if err := def.Validate(); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	if !def.Relationships[0].AssumeReferentialIntegrity || def.Relationships[1].AssumeReferentialIntegrity {
+		t.Fatalf("relationships = %+v", def.Relationships)
+	}
+	out, err := json.Marshal(def.Relationships)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(out); got != `[{"fromTable":"Sales","fromColumn":"ProductId","toTable":"Product","toColumn":"ProductId","assumeReferentialIntegrity":true},`+
+		`{"fromTable":"Sales","fromColumn":"StoreId","toTable":"Store","toColumn":"StoreId"}]` {
+		t.Errorf("marshal: %s", got)
+	}
+}

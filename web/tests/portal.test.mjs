@@ -114,7 +114,7 @@ test('portal', async (t) => {
     await page.goto(`${base}/portal/#/workspaces/${demo.workspaces.salesReports}`);
     await heading(page, 'Sales Reports');
     await page.locator('#members', { hasText: 'analyst@tailspin.example' }).waitFor();
-    assert.equal(await page.getByLabel('Capacity', { exact: true }).inputValue(), demo.capacityId);
+    assert.equal(await page.locator('#capacity-form select').inputValue(), demo.capacityId);
     await shot(page, 'workspace');
   });
 
@@ -202,22 +202,51 @@ test('portal', async (t) => {
     assert.match(await page.locator('.rows[data-table="Store"]').textContent(), /2,500 rows/, 'a failed import changes nothing');
   });
 
-  await t.test('is keyboard-usable: skip link and visible focus', async () => {
+  await t.test('is keyboard-usable: skip link, focus on the heading, visible focus, Enter follows links', async () => {
     await page.goto(`${base}/portal/#/datasets`);
     await heading(page, 'Datasets');
-    await page.keyboard.press('Tab');
-    const first = await page.evaluate(() => document.activeElement.textContent);
-    assert.equal(first, 'Skip to content');
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
-    assert.notEqual(outline, 'none', 'focus is visible');
     await page.locator('#datasets', { hasText: 'Contoso Electronics' }).waitFor();
     await shot(page, 'datasets');
+    const first = await page.evaluate(() => document.querySelector('a[href], button, input, select, textarea').textContent);
+    assert.equal(first, 'Skip to content', 'the first stop is the skip link');
+    // Each page moves focus to its heading, so screen readers announce it and Tab continues from there.
+    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Contoso Electronics');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(outline, 'none', 'focus is visible');
+    await page.keyboard.press('Enter');
+    await heading(page, 'Contoso Electronics');
+    assert.match(await page.locator('.rows[data-table="Sales"]').textContent(), /rows/);
   });
 
   await t.test('signs out', async () => {
     await page.locator('#sign-out').click();
     await page.locator('#sign-in').waitFor();
     assert.equal(await page.evaluate(() => sessionStorage.getItem('bindery.portal.session')), null);
+  });
+
+  await t.test('a user previews on a dataset shared with them, and is refused another', async () => {
+    const analyst = (demo.users || []).find((u) => u.username === 'analyst@tailspin.example');
+    assert.ok(analyst, 'demo.json lists the analyst');
+    const tab = await context.newPage(); // a new tab: its own sessionStorage, so its own sign-in
+    tab.on('pageerror', (e) => problems.push(`pageerror (analyst): ${e.message}`));
+    await tab.goto(`${base}/portal/#/preview?report=${report.workspaceId}:${report.id}&dataset=${dsByName['Tailspin Toys'].id}`);
+    await tab.locator('#sign-in').click();
+    await tab.getByLabel('Username').fill(analyst.username);
+    await tab.getByLabel('Password').fill(analyst.password);
+    await tab.getByRole('button', { name: 'Sign in' }).click();
+    await heading(tab, 'Preview a report');
+    // Tailspin Toys sits in a workspace the analyst is not a member of: it comes in by id, from the URL.
+    assert.equal(await tab.getByLabel('Or a dataset id shared with you').inputValue(), dsByName['Tailspin Toys'].id);
+    await tab.locator('#preview-button').click();
+    await tab.locator('#embed-events [data-event="rendered"]').waitFor({ timeout: 30000 });
+    await shot(tab, 'preview-shared');
+    await tab.getByLabel('Or a dataset id shared with you').fill(dsByName['Fabrikam Fashion'].id);
+    await tab.locator('#preview-button').click();
+    await tab.locator('#compat .notice.error, #embed-events [data-event="error"]').first().waitFor({ timeout: 15000 });
+    assert.equal(await tab.locator('#embed-events [data-event="rendered"]').count(), 0, 'nothing rendered from a dataset the user may not read');
+    await tab.close();
   });
 
   await t.test('no script errors, no CSP violations', () => {

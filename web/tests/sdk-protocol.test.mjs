@@ -20,7 +20,7 @@ const received = async (id) => {
   return f.evaluate(() => window.received);
 };
 const embed = async (id, extra) => {
-  const err = await page.evaluate(([id, extra]) => H.embed(id, extra), [id, extra]);
+  const err = await page.evaluate(([id, extra]) => H.embed(id, extra), [id, { id: 'r1', ...extra }]);
   page._uids = page._uids || {};
   page._uids[id] = await page.evaluate((id) => H.reports[id] && H.reports[id].config.uniqueId, id);
   return err;
@@ -159,6 +159,7 @@ test('events forged by a frame the SDK did not create are dropped', async () => 
 test('config errors throw like powerbi-client; any http(s) host is accepted', async () => {
   assert.equal(await embed('p8', { embedUrl: fake(), accessToken: 't', datasetBinding: {} }), 'threw: [{"message":"datasetBinding cannot be empty"}]');
   assert.match(await embed('p9', { embedUrl: 'javascript:alert(1)', accessToken: 't' }), /Invalid embed URL/);
+  await page.evaluate(() => { H.service.accessToken = undefined; });
   assert.match(await embed('p10', { embedUrl: fake(), accessToken: '' }), /No access token/);
   assert.equal(await embed('p11', { embedUrl: 'http://127.0.0.2:9/reportEmbed?reportId=x', accessToken: 't', loadTimeoutMs: 0 }), null);
   const r = await page.evaluate(() => {

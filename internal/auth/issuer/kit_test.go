@@ -20,6 +20,7 @@ import (
 	"github.com/bindery-dev/bindery/internal/auth/password"
 	"github.com/bindery-dev/bindery/internal/auth/principals"
 	"github.com/bindery-dev/bindery/internal/auth/throttle"
+	"github.com/bindery-dev/bindery/internal/httperr"
 	"github.com/bindery-dev/bindery/internal/store/sqlite"
 )
 
@@ -102,7 +103,7 @@ func startKit(t *testing.T, ko kitOptions, db *sqlite.DB, c *clock) *kit {
 	mux.HandleFunc("GET /whoami", func(w http.ResponseWriter, r *http.Request) {
 		p, err := k.authn.Authenticate(r)
 		if err != nil {
-			principals.WriteError(w, err)
+			httperr.Write(w, r, nil, err)
 			return
 		}
 		_ = json.NewEncoder(w).Encode(p)

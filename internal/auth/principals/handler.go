@@ -9,6 +9,7 @@ import (
 
 	"github.com/bindery-dev/bindery/internal/auth"
 	"github.com/bindery-dev/bindery/internal/errs"
+	"github.com/bindery-dev/bindery/internal/httperr"
 	"github.com/bindery-dev/bindery/internal/store"
 )
 
@@ -53,7 +54,7 @@ func (a *Admin) Handler(authn auth.Authenticator) http.Handler {
 				err = h(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
 			}
 			if err != nil {
-				WriteError(w, err)
+				httperr.Write(w, r, nil, err)
 			}
 		})
 	}
@@ -211,37 +212,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
-}
-
-// WriteError writes err in the API's {"error":{code,message}} shape. The API
-// has its own writer; this one serves Handler and the issuer's pages.
-func WriteError(w http.ResponseWriter, err error) {
-	e, ok := errs.As(err)
-	if !ok {
-		e = errs.New(errs.KindInternal, "InternalError", "an internal error occurred")
-	}
-	writeJSON(w, Status(e.Kind), map[string]any{"error": map[string]string{"code": e.Code, "message": e.Message}})
-}
-
-// Status maps an error kind to its HTTP status.
-func Status(k errs.Kind) int {
-	switch k {
-	case errs.KindInvalid:
-		return http.StatusBadRequest
-	case errs.KindNotFound:
-		return http.StatusNotFound
-	case errs.KindConflict:
-		return http.StatusConflict
-	case errs.KindTooLarge:
-		return http.StatusRequestEntityTooLarge
-	case errs.KindUnauthorized:
-		return http.StatusUnauthorized
-	case errs.KindForbidden:
-		return http.StatusForbidden
-	case errs.KindUnavailable:
-		return http.StatusServiceUnavailable
-	case errs.KindTimeout:
-		return http.StatusGatewayTimeout
-	}
-	return http.StatusInternalServerError
 }

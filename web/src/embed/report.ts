@@ -54,7 +54,7 @@ export class Report {
   private creds: Credentials = { token: '', tokenType: 0 };
   private target: Target = { reportId: '' };
   meta: LoadResponse | null = null;
-  private fields = new Map<string, FieldInfo>();
+  private fieldMap = new Map<string, FieldInfo>();
   private loadGen = 0;
   private loading: Promise<void> = Promise.resolve();
   private correlationId = '';
@@ -108,7 +108,12 @@ export class Report {
       if (gen !== this.loadGen) return;
       this.correlationId = requestId ?? this.correlationId;
       this.meta = data;
-      this.fields = new Map(data.dataset.fields.map((f) => [f.field, f]));
+      this.fieldMap = new Map();
+      for (const f of data.dataset.fields) {
+        this.fieldMap.set(fieldKey(f.table, f.name, f.kind === 'measure'), f);
+        // A measure may be written with or without its table: Sales[Total Sales] or [Total Sales].
+        if (f.kind === 'measure') this.fieldMap.set(fieldKey('', f.name, true), f);
+      }
       this.initState();
       this.view.clear();
       this.showPage();
@@ -147,6 +152,14 @@ export class Report {
         if (v) this.setSlicerState(p, v, s.state?.filters ?? []);
       }
     }
+  }
+
+  /** The dataset's field that a reference names, however it is written ('Store'[Region], store[region], [Total Sales]). */
+  private field(ref: string): FieldInfo | undefined {
+    const m = /^\s*(?:'((?:[^']|'')*)'|([^[]*?))\s*\[(.*)\]\s*$/.exec(ref);
+    if (!m) return undefined;
+    const table = m[1] !== undefined ? m[1].replace(/''/g, "'") : m[2];
+    return this.fieldMap.get(fieldKey(table, m[3], false)) ?? this.fieldMap.get(fieldKey(table, m[3], true));
   }
 
   /** Pages in report order. */
@@ -209,7 +222,7 @@ export class Report {
   private effectivePageFilters(page: PageDef, visualName: string): unknown[] {
     const out = [...(this.pageFilters.get(page.name) ?? [])];
     for (const [owner, sels] of this.selections.get(page.name) ?? []) {
-      if (owner !== visualName && sels.length) out.push(...selectionFilters(sels, (f) => this.fields.get(f)));
+      if (owner !== visualName && sels.length) out.push(...selectionFilters(sels, (f) => this.field(f)));
     }
     return out;
   }
@@ -308,9 +321,9 @@ export class Report {
       def: v.def,
       el: v.frame.body,
       locale: this.locale,
-      field: (f) => this.fields.get(f),
+      field: (f) => this.field(f),
       format: (col) => {
-        const info = this.fields.get(col.field);
+        const info = this.field(col.field);
         return formatter(info?.formatString, col.dataType ?? info?.dataType, this.locale);
       },
       select: (sel) => this.select(page, v.def, sel),
@@ -355,14 +368,14 @@ export class Report {
       page: this.pageInfo(page),
       visual: this.visualInfo(def),
       dataPoints: sels.map((s) => ({
-        identity: s.identity.map((i) => ({ target: targetOf(i.field, this.fields.get(i.field)), equals: i.value })),
+        identity: s.identity.map((i) => ({ target: targetOf(i.field, this.field(i.field)), equals: i.value })),
         values: s.values.map((x) => {
-          const info = this.fields.get(x.field);
+          const info = this.field(x.field);
           return { target: targetOf(x.field, info), value: x.value, formattedValue: formatter(info?.formatString, info?.dataType, this.locale)(x.value) };
         }),
       })),
       regions: [],
-      filters: selectionFilters(sels, (f) => this.fields.get(f)),
+      filters: selectionFilters(sels, (f) => this.field(f)),
     });
   }
 
@@ -442,7 +455,7 @@ export class Report {
   /** Slicer state (GET …/visuals/:v/slicer): the selection as a Basic filter. */
   slicerState(page: PageDef, v: VisualDef): Record<string, unknown> {
     const field = v.fields?.values?.[0]?.field ?? Object.values(v.fields ?? {})[0]?.[0]?.field ?? '';
-    const target = targetOf(field, this.fields.get(field));
+    const target = targetOf(field, this.field(field));
     const sels = this.selections.get(page.name)?.get(v.name) ?? [];
     return { filters: sels.length ? [basicIn(target, sels.map((s) => s.identity[0]?.value))] : [], targets: [target] };
   }
@@ -515,6 +528,10 @@ function notLoaded(): [number, unknown] {
 function asApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
   return new ApiError(0, { code: 'ClientError', message: String((e as Error)?.message ?? e) });
+}
+
+function fieldKey(table: string, name: string, measure: boolean): string {
+  return (measure ? 'm:' : 'c:') + table.toLowerCase() + '\u0000' + name.toLowerCase();
 }
 
 /** powerbi-models IError from a server error. */

@@ -139,7 +139,9 @@ export class View {
       const ul = el('ul', 'bd-details');
       for (const d of e.details) {
         const li = el('li');
-        li.append(el('code', '', d.target ?? ''), document.createTextNode(' — ' + (detailNames[d.code] ?? d.code) + (d.message && d.message !== d.target ? ': ' + d.message : '')));
+        // A type mismatch needs its message (expected vs actual type); a missing field is said by its code.
+        const what = detailNames[d.code] ?? d.code;
+        li.append(el('code', '', d.target ?? ''), document.createTextNode(' — ' + (d.code === 'TypeMismatch' || !detailNames[d.code] ? `${what}: ${d.message}` : what)));
         ul.append(li);
       }
       p.append(el('p', '', intro), ul);

@@ -17,7 +17,6 @@ export class Page implements IFilterable {
   mobileSize: models.ICustomPageSize | undefined;
   background: models.IPageBackground | undefined;
   wallpaper: models.IPageWallpaper | undefined;
-  private filters: Filters;
 
   constructor(report: Report, name: string, displayName?: string, isActive?: boolean, visibility?: models.SectionVisibility,
     defaultSize?: models.ICustomPageSize, defaultDisplayOption?: models.DisplayOption, mobileSize?: models.ICustomPageSize,
@@ -32,7 +31,6 @@ export class Page implements IFilterable {
     this.mobileSize = mobileSize;
     this.background = background;
     this.wallpaper = wallpaper;
-    this.filters = new Filters(report, `/report/pages/${encodeURIComponent(name)}`);
   }
 
   /** Makes this page the active one. */
@@ -57,6 +55,8 @@ export class Page implements IFilterable {
   async getSlicers(): Promise<VisualDescriptor[]> {
     return (await this.getVisuals()).filter((v) => v.type === 'slicer');
   }
+
+  private get filters(): Filters { return new Filters(this.report, `/report/pages/${encodeURIComponent(this.name)}`); }
 
   getFilters(): Promise<models.IFilter[]> { return this.filters.getFilters(); }
   setFilters(filters: models.IFilter[]): Promise<IHttpPostMessageResponse<void>> { return this.filters.setFilters(filters); }

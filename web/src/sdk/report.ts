@@ -47,7 +47,6 @@ export function call<T>(p: Promise<T>): Promise<T> {
 export class Report extends Embed implements IFilterable {
   /** The embed type name. */
   static type = 'Report';
-  private filters = new Filters(this, '/report');
 
   /**
    * Mirrors powerbi-client's constructor. Pass `iframe` to use an iframe you created
@@ -92,6 +91,8 @@ export class Report extends Embed implements IFilterable {
   setPage(pageName: string): Promise<IHttpPostMessageResponse<void>> {
     return call(this.send<void>('PUT', '/report/pages/active', { name: pageName, displayName: null, isActive: true }));
   }
+
+  private get filters(): Filters { return new Filters(this, '/report'); }
 
   getFilters(): Promise<models.IFilter[]> { return this.filters.getFilters(); }
   setFilters(filters: models.IFilter[]): Promise<IHttpPostMessageResponse<void>> { return this.filters.setFilters(filters); }

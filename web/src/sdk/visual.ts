@@ -12,7 +12,6 @@ export class VisualDescriptor implements IFilterable {
   title: string;
   type: string;
   layout: models.IVisualLayout | undefined;
-  private filters: Filters;
 
   constructor(page: Page, name: string, title: string, type: string, layout?: models.IVisualLayout) {
     this.page = page;
@@ -20,7 +19,6 @@ export class VisualDescriptor implements IFilterable {
     this.title = title;
     this.type = type;
     this.layout = layout;
-    this.filters = new Filters(page.report, this.base());
   }
 
   private base(): string {
@@ -32,6 +30,8 @@ export class VisualDescriptor implements IFilterable {
     const res = await call(this.page.report.send<models.IExportDataResult>('POST', this.base() + '/exportData', { rows, exportDataType }));
     return res.body;
   }
+
+  private get filters(): Filters { return new Filters(this.page.report, this.base()); }
 
   getFilters(): Promise<models.IFilter[]> { return this.filters.getFilters(); }
   setFilters(filters: models.IFilter[]): Promise<IHttpPostMessageResponse<void>> { return this.filters.setFilters(filters); }

@@ -102,3 +102,38 @@ export async function cardValue(page, container, visual) {
   assert.ok(rows.length >= 2, `card ${visual} export has no data row: ${csv}`);
   return csvNumber(rows[1][rows[1].length - 1]);
 }
+
+/** The embed page's frame inside container `id` of the host page. */
+export async function frameOf(page, id) {
+  const h = await page.locator(`#${id} iframe`).elementHandle();
+  const f = await h.contentFrame();
+  assert.ok(f, `no frame in #${id}`);
+  return f;
+}
+
+/** The raw value a card visual shows (its data-value), from inside the embed frame. */
+export async function cardShown(page, id, visual) {
+  const f = await frameOf(page, id);
+  const v = await f.locator(`section[data-visual="${visual}"] .bd-card-value`).getAttribute('data-value', { timeout: 5000 });
+  return Number(v);
+}
+
+/** Embeds in the host page and waits for `rendered` (or throws with the events seen, e.g. an error). */
+export async function embedAndRender(page, id, extra, route) {
+  const err = await page.evaluate(([id, extra, route]) => H.embed(id, extra, route), [id, extra, route]);
+  assert.equal(err, null, `embed threw: ${err}`);
+  return page.evaluate((id) => H.wait(id, 'rendered', 0, 20000), id);
+}
+
+/** Mints an embed token through the host app's backend. */
+export function mint(page, body) {
+  return page.evaluate((b) => H.mint(b), body);
+}
+
+/** Runs `action` in the host page and waits for the next `rendered` of container `id`. */
+export async function andRendered(page, id, action, ...args) {
+  const since = await page.evaluate((id) => H.count(id), id);
+  const r = await page.evaluate(action, ...args);
+  await page.evaluate(([id, since]) => H.wait(id, 'rendered', since, 20000), [id, since]);
+  return r;
+}

@@ -4,8 +4,19 @@
 // application would (plus route A for powerbi-client ≥ 2.23).
 (function () {
   const EVENTS = ['loaded', 'rendered', 'error', 'pageChanged', 'dataSelected', 'filtersApplied', 'visualClicked'];
-  const skip = new Set(['report', 'page', 'service', 'element', 'iframe']);
-  const plain = (v) => (v === undefined ? null : JSON.parse(JSON.stringify(v, (k, x) => (skip.has(k) ? undefined : x))));
+  const skip = new Set(['report', 'page', 'embed', 'service', 'element', 'iframe']);
+  const plain = (v) => {
+    if (v === undefined) return null;
+    const seen = new WeakSet();
+    return JSON.parse(JSON.stringify(v, (k, x) => {
+      if (skip.has(k)) return undefined;
+      if (x && typeof x === 'object') {
+        if (seen.has(x)) return undefined;
+        seen.add(x);
+      }
+      return x;
+    }));
+  };
 
   const H = {
     ready: false,

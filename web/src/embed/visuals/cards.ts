@@ -1,11 +1,12 @@
 // Card and multi-row card: numbers drawn as text.
 import { Data, Visual, VisualContext, el, label, roleColumns, text } from './common';
+import { isMeasure } from './common';
 
 /** card: one big number with its label. */
 export function card(ctx: VisualContext): Visual {
   return {
     render(d: Data, done) {
-      const { values } = roleColumns(ctx.def, d.columns, (f) => ctx.field(f)?.kind === 'measure');
+      const { values } = roleColumns(ctx.def, d.columns, (f) => isMeasure(ctx, f));
       const c = values[0] ?? { col: d.columns[0], index: 0 };
       const v = d.rows[0]?.[c.index] ?? null;
       const s = c.col ? ctx.format(c.col)(v) : '(Blank)';
@@ -17,7 +18,10 @@ export function card(ctx: VisualContext): Visual {
       const { width, height } = ctx.def.position;
       const size = Math.max(12, Math.min(height * 0.42, (width * 0.9) / Math.max(1, s.length * 0.6), 48));
       num.style.fontSize = size + 'px';
-      box.append(num, el('div', 'bd-card-label', c.col ? label(ctx.def, c.col) : ''));
+      box.append(num);
+      // The label says what the number is, unless the title already says it.
+      const name = c.col ? label(ctx.def, c.col) : '';
+      if (name && name.toLowerCase() !== (ctx.def.title ?? '').toLowerCase()) box.append(el('div', 'bd-card-label', name));
       ctx.el.replaceChildren(box);
       done();
     },
@@ -29,7 +33,7 @@ export function card(ctx: VisualContext): Visual {
 export function multiRowCard(ctx: VisualContext): Visual {
   return {
     render(d: Data, done) {
-      const { groups, values } = roleColumns(ctx.def, d.columns, (f) => ctx.field(f)?.kind === 'measure');
+      const { groups, values } = roleColumns(ctx.def, d.columns, (f) => isMeasure(ctx, f));
       const list = el('div', 'bd-mrc');
       for (const row of d.rows) {
         const item = el('div', 'bd-mrc-row');

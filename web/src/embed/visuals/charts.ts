@@ -5,6 +5,7 @@ import { BarChart, LineChart, PieChart } from 'echarts/charts';
 import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import { Data, Selection, Visual, VisualContext, label, roleColumns, sameSelection, text } from './common';
+import { isMeasure } from './common';
 import { compact } from '../format';
 
 echarts.use([BarChart, LineChart, PieChart, GridComponent, TooltipComponent, LegendComponent, AriaComponent, SVGRenderer]);
@@ -128,7 +129,7 @@ export function chart(ctx: VisualContext, kind: Kind, stacked = false): Visual {
 
   return {
     render(d: Data, done) {
-      const { groups, values } = roleColumns(ctx.def, d.columns, (f) => ctx.field(f)?.kind === 'measure');
+      const { groups, values } = roleColumns(ctx.def, d.columns, (f) => isMeasure(ctx, f));
       const splitG = kind === 'pie' || kind === 'donut' ? undefined : groups.find((g) => g.role === 'legend' || g.role === 'series');
       const catG = groups.find((g) => g !== splitG);
       const cats = new Map<string, unknown>();

@@ -109,3 +109,9 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, 
 export function text(v: unknown): string {
   return v === null || v === undefined ? '(Blank)' : String(v);
 }
+
+/** True for a measure: so the dataset says, or the reference has no table ([Total Sales]). */
+export function isMeasure(ctx: VisualContext, f: string): boolean {
+  const info = ctx.field(f);
+  return info ? info.kind === 'measure' : /^\s*\[/.test(f);
+}

@@ -1,6 +1,7 @@
 // Slicer: the values of one column as toggle buttons. Selecting filters every
 // other visual of the page (the report does that through pageFilters).
 import { Data, Selection, Visual, VisualContext, el, label, roleColumns, text } from './common';
+import { isMeasure } from './common';
 
 export function slicer(ctx: VisualContext): Visual {
   let buttons: { b: HTMLButtonElement; sel: Selection }[] = [];
@@ -12,7 +13,7 @@ export function slicer(ctx: VisualContext): Visual {
   };
   return {
     render(d: Data, done) {
-      const { groups } = roleColumns(ctx.def, d.columns, (f) => ctx.field(f)?.kind === 'measure');
+      const { groups } = roleColumns(ctx.def, d.columns, (f) => isMeasure(ctx, f));
       const g = groups[0] ?? { field: d.columns[0]?.field, index: 0, col: d.columns[0] };
       const box = el('div', 'bd-slicer');
       const list = el('div', 'bd-slicer-items');

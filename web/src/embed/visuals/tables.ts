@@ -1,5 +1,6 @@
 // Table (tableEx) and matrix (pivotTable), drawn as HTML tables.
 import { Data, Selection, Visual, VisualContext, el, label, roleColumns, sameSelection, text } from './common';
+import { isMeasure } from './common';
 import type { ResultColumn } from '../../shared/protocol';
 
 function numeric(col: ResultColumn | undefined): boolean {
@@ -19,7 +20,7 @@ export function table(ctx: VisualContext): Visual {
   };
   return {
     render(d: Data, done) {
-      const { groups, values } = roleColumns(ctx.def, d.columns, (f) => ctx.field(f)?.kind === 'measure');
+      const { groups, values } = roleColumns(ctx.def, d.columns, (f) => isMeasure(ctx, f));
       const cols = [...groups, ...values].sort((a, b) => a.order - b.order);
       const t = el('table', 'bd-table');
       const head = t.createTHead().insertRow();
@@ -60,7 +61,7 @@ export function table(ctx: VisualContext): Visual {
 export function matrix(ctx: VisualContext): Visual {
   return {
     render(d: Data, done) {
-      const { groups, values } = roleColumns(ctx.def, d.columns, (f) => ctx.field(f)?.kind === 'measure');
+      const { groups, values } = roleColumns(ctx.def, d.columns, (f) => isMeasure(ctx, f));
       const rowG = groups.filter((g) => g.role !== 'columns');
       const colG = groups.filter((g) => g.role === 'columns');
       const key = (row: unknown[], gs: typeof groups) => JSON.stringify(gs.map((g) => row[g.index]));

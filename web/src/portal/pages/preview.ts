@@ -44,22 +44,29 @@ export async function previewPage(main: HTMLElement, _p: string[], q: URLSearchP
     const other = datasets.find((d) => d.ds.id !== r?.datasetId);
     if (other) datasetSel.value = other.ds.id;
   }
+  // A dataset shared with the user (an item permission) may sit in a workspace
+  // the user cannot list: its id can be given directly.
+  const sharedId = h('input', { type: 'text', name: 'datasetId', autocomplete: 'off', spellcheck: 'false', pattern: '[0-9a-fA-F-]{36}' });
+  const wanted = q.get('dataset');
+  if (wanted && !datasets.some((d) => d.ds.id === wanted)) sharedId.value = wanted;
   const btn = h('button', { type: 'submit', id: 'preview-button' }, 'Check and preview');
   const result = h('div', { id: 'compat', 'aria-live': 'polite' });
   const events = h('ol', { id: 'embed-events', class: 'events', 'aria-label': 'Embed events' });
   const frame = h('div', { id: 'report-container', class: 'report-container', 'aria-label': 'Report preview' });
-  const form = h('form', { id: 'preview-form', class: 'grid' }, field('Report', reportSel), field('Bind to dataset', datasetSel), h('div', { class: 'field' }, btn));
+  const form = h('form', { id: 'preview-form', class: 'grid' }, field('Report', reportSel), field('Bind to dataset', datasetSel),
+    field('Or a dataset id shared with you', sharedId, 'Overrides the list; for datasets outside your workspaces'), h('div', { class: 'field' }, btn));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     void busy(btn, result, async () => {
       const [wsId, reportId] = reportSel.value.split(':');
       const r = reports.find((x) => x.r.id === reportId)?.r;
       if (!r) return;
-      history.replaceState(null, '', `#/preview?report=${reportSel.value}&dataset=${datasetSel.value}`);
+      const datasetId = sharedId.value.trim() || datasetSel.value;
+      history.replaceState(null, '', `#/preview?report=${reportSel.value}&dataset=${datasetId}`);
       resetFrame(frame, events);
       mount(result, notice('info', 'Checking the dataset against the report…'));
-      const c = await call<Compatibility>('POST', `${paths.report(wsId, reportId)}/CheckCompatibility`, { datasetId: datasetSel.value });
-      const dsLabel = datasetSel.selectedOptions[0]?.textContent ?? datasetSel.value;
+      const c = await call<Compatibility>('POST', `${paths.report(wsId, reportId)}/CheckCompatibility`, { datasetId });
+      const dsLabel = sharedId.value.trim() ? `dataset ${datasetId}` : datasetSel.selectedOptions[0]?.textContent ?? datasetId;
       if (!c.compatible) {
         mount(result,
           notice('error', `${dsLabel} cannot serve “${r.name}”: ${c.mismatches.length} field(s) missing or of the wrong type. The report was not bound.`),
@@ -67,7 +74,7 @@ export async function previewPage(main: HTMLElement, _p: string[], q: URLSearchP
         return;
       }
       mount(result, notice('ok', `Compatible: every field “${r.name}” uses is in ${dsLabel}. Embedding with your own access token…`));
-      await embed(frame, events, r, datasetSel.value);
+      await embed(frame, events, r, datasetId);
     });
   });
   mount(main,

@@ -8,12 +8,14 @@ function json(v: unknown): HTMLElement {
   return h('pre', { class: 'json', tabindex: 0 }, JSON.stringify(v, null, 2));
 }
 
-function ids(xs?: { id: string }[] | null): string {
-  return xs?.length ? xs.map((x) => x.id).join(', ') : '—';
+// Names for ids the user can see; others stay ids.
+function names(xs: { id: string }[] | null | undefined, known: Map<string, string>): string {
+  return xs?.length ? xs.map((x) => known.get(x.id) ?? x.id).join(', ') : '—';
 }
 
 export async function tokensPage(main: HTMLElement): Promise<void> {
   const [reports, datasets] = await Promise.all([allReports(), allDatasets()]);
+  const known = new Map<string, string>([...reports.map(({ r }): [string, string] => [r.id, r.name]), ...datasets.map(({ ds }): [string, string] => [ds.id, ds.name])]);
   const out = h('div', { 'aria-live': 'polite' });
   const minted = h('div', { id: 'minted' });
   const listBody = h('div');
@@ -74,10 +76,11 @@ export async function tokensPage(main: HTMLElement): Promise<void> {
         });
         action = b;
       }
-      const status = t.revoked ? `Revoked ${when(t.revokedAt)} by ${t.revokedBy ?? '?'}` : expired ? 'Expired' : 'Valid';
+      const status = t.revoked ? 'Revoked' : expired ? 'Expired' : 'Valid';
+      const note = t.revoked ? h('div', { class: 'hint' }, `${when(t.revokedAt)} by ${t.revokedBy ?? '?'}`) : null;
       return [h('code', {}, t.tokenId), `${t.caller}${t.callerKind ? ` (${t.callerKind})` : ''}`, when(t.issuedAt), when(t.expiration),
-        ids(t.reports), ids(t.datasets), (t.identities ?? []).map((i) => `${i.username}${i.roles?.length ? ` [${i.roles.join(', ')}]` : ''}`).join('; ') || '—',
-        h('span', { class: `state ${t.revoked ? 'suspended' : expired ? 'expired' : 'active'}`, 'data-token-status': t.tokenId }, status), action];
+        names(t.reports, known), names(t.datasets, known), (t.identities ?? []).map((i) => `${i.username}${i.roles?.length ? ` [${i.roles.join(', ')}]` : ''}`).join('; ') || '—',
+        [h('span', { class: `state ${t.revoked ? 'suspended' : expired ? 'expired' : 'active'}`, 'data-token-status': t.tokenId }, status), note], action];
     }), { id: 'tokens' }));
   const refresh = async () => render(await list<TokenRecord>(`${paths.tokens()}?$top=50`));
   await refresh();
