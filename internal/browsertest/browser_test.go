@@ -28,6 +28,8 @@ func startStack(t *testing.T, web string, scale float64) *stack {
 	host := startHost(t, web)
 	srv := testkit.Start(t, testkit.Options{Configure: func(c *config.Config) {
 		c.FrameAncestors = []string{host.URL, host.AltURL}
+		c.Demo = true                                                 // serves the sample apps; the seed below is ours (server.New does not seed)
+		c.Auth.AdminUsers = append(c.Auth.AdminUsers, demo.AdminUser) // as `serve --demo` does; the portal tests sign in as it
 	}})
 	start := time.Now()
 	info, err := demo.Seed(context.Background(), srv.Srv.Catalog, demo.Options{DataDir: srv.Dir, PublicURL: srv.URL, AdminKey: srv.Key,
@@ -41,6 +43,7 @@ func startStack(t *testing.T, web string, scale float64) *stack {
 	return &stack{srv: srv, host: host, info: info, env: map[string]string{
 		"BINDERY_URL": srv.URL, "HOST_URL": host.URL, "ALT_URL": host.AltURL, "CHROMIUM": chromium,
 		"SCREENSHOTS": screenshotDir(t, web), "DEMO": string(view),
+		"DEMO_JSON": filepath.Join(srv.Dir, "demo.json"), // users and passwords, for tests that sign in
 	}}
 }
 

@@ -51,7 +51,8 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) securityHeaders(w http.ResponseWriter) {
 	ancestors := "'self'"
 	if len(h.o.FrameAncestors) > 0 {
-		ancestors = strings.Join(h.o.FrameAncestors, " ")
+		// 'self' stays: Bindery's own pages (the portal's preview) frame reports too.
+		ancestors = strings.Join(h.o.FrameAncestors, " ") + " 'self'"
 	}
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "+
 		"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "+

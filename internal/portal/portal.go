@@ -40,10 +40,10 @@ const (
 	shellFile = "portal/index.html"
 )
 
-// CSP is the portal's Content-Security-Policy. Styles allow 'unsafe-inline'
-// only because the SDK sizes the report iframe with style attributes; scripts
-// never run inline. frame-src 'self' lets the preview embed /reportEmbed.
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+// CSP is the portal's Content-Security-Policy: nothing inline, neither script
+// nor style (the app and the SDK set styles through the CSSOM, which CSP
+// allows). frame-src 'self' lets the preview embed /reportEmbed.
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
 	"font-src 'self' data:; connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // Options configures the portal handlers.

@@ -86,8 +86,8 @@ func TestRoutes(t *testing.T) {
 					t.Errorf("CSP %q lacks %q", csp, want)
 				}
 			}
-			if strings.Contains(csp, "unsafe-eval") || strings.Contains(strings.Split(csp, "script-src")[1], "unsafe-inline;") {
-				t.Errorf("CSP allows inline or eval'd script: %q", csp)
+			if strings.Contains(csp, "unsafe-") {
+				t.Errorf("CSP allows inline or eval: %q", csp)
 			}
 			if resp.Header.Get("X-Frame-Options") != "DENY" || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
 				t.Errorf("missing framing/nosniff headers: %v", resp.Header)

@@ -160,7 +160,7 @@ func (h *Handler) render(w http.ResponseWriter, status int, name string, data an
 		"connect-src " + frames, "frame-src " + frames, "form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'",
 	}, "; "))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("Referrer-Policy", "same-origin") // not no-referrer: that makes form posts send "Origin: null"
 	w.WriteHeader(status)
 	if err := pages.ExecuteTemplate(w, name, data); err != nil {
 		h.o.Logger.Warn("sample page", "page", name, "err", err)

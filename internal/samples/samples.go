@@ -100,6 +100,10 @@ func New(o Options) *Handler {
 	h.accounts = &accountStore{path: o.AccountsFile}
 	h.sessions = newSessions(o.SessionLifetime, o.Now)
 	h.limiter = throttle.New(throttle.Options{Now: o.Now})
+	// Write the accounts now, so a person can look their passwords up before the first visit.
+	if _, err := h.accounts.all(); err != nil {
+		o.Logger.Warn("customers sample accounts", "err", err)
+	}
 	return h
 }
 

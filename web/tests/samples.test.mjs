@@ -157,7 +157,7 @@ test('embed for your customers: sign in, numbers per retailer, switch, RLS, toke
   });
 
   await t.test('the session cookie is HttpOnly and SameSite=Lax; the app secret is not in the page', async () => {
-    const cookie = (await context.cookies(base)).find((c) => c.name === 'sample_customers_session');
+    const cookie = (await context.cookies(`${base}/samples/customers/`)).find((c) => c.name === 'sample_customers_session');
     assert.ok(cookie, 'session cookie set');
     assert.equal(cookie.httpOnly, true);
     assert.equal(cookie.sameSite, 'Lax');

@@ -18,10 +18,13 @@ let configured = false;
 registerRoutes(transport, report, () => (configured = true));
 view.waiting();
 
-// Front-load handshake: had the host missed our load event (its listener came late), POST /ready/{uid}
-// makes powerbi-client send the configuration as /frontload/config.
+// Front-load handshake: had the host missed our load event (its Report object came after the iframe
+// loaded), POST /ready/{uid} makes powerbi-client send the configuration as /frontload/config. Asked a
+// few times, then never again once a configuration arrived.
 window.addEventListener('load', () => {
-  setTimeout(() => {
-    if (!configured && uidParam && window.parent !== window) transport.ready(uidParam);
-  }, 50);
+  for (const ms of [50, 1000, 3000]) {
+    setTimeout(() => {
+      if (!configured && uidParam && window.parent !== window) transport.ready(uidParam);
+    }, ms);
+  }
 });

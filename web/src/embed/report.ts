@@ -264,6 +264,11 @@ export class Report {
         this.maybeRendered(gen);
         return;
       }
+      // A frame that showed an error gets its visual back on an empty body.
+      if (v.frame.section.classList.contains('bd-failed')) {
+        v.frame.body.replaceChildren();
+        v.frame.section.classList.remove('bd-failed');
+      }
       v.visual.render({ columns: r.columns ?? [], rows: r.rows ?? [], truncated: !!r.truncated }, () => {
         if (gen !== this.renderGen) return;
         v.status = 'done';

@@ -160,6 +160,7 @@ function embed(datasetId: string): void {
   if (!t) { void refresh().then(() => embed(datasetId), (e) => fatal(e)); return; }
   showError(null);
   state.datasetId = datasetId;
+  state.loaded = state.rendered = 0; // counts are per embed
   const container = $('report-container');
   service.reset(container); // a new binding is a new embed, as in powerbi-client
   const report = service.embed(container, {
