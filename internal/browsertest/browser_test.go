@@ -27,7 +27,8 @@ func startStack(t *testing.T, web string, scale float64) *stack {
 	t.Helper()
 	host := startHost(t, web)
 	srv := testkit.Start(t, testkit.Options{Configure: func(c *config.Config) {
-		c.FrameAncestors = []string{host.URL, host.AltURL}
+		// The host app's origins, and Bindery's own: the portal and the samples frame the embed page too.
+		c.FrameAncestors = []string{host.URL, host.AltURL, "'self'"}
 		c.Demo = true                                                 // serves the sample apps; the seed below is ours (server.New does not seed)
 		c.Auth.AdminUsers = append(c.Auth.AdminUsers, demo.AdminUser) // as `serve --demo` does; the portal tests sign in as it
 	}})

@@ -271,5 +271,23 @@ test('embed for your organization: sign in with PKCE, only readable datasets, er
     assert.match(`${err.errorCode} ${err.message}`, /permission|Insufficient|Forbidden|not allowed|may not/i);
     await shot(page, 'organization-forbidden');
   });
+
+  await t.test('the regional manager sees Northwind under RLS, with the user\'s own token', async () => {
+    const manager = user('west.manager@northwind.example');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in with Bindery' }).click();
+    await page.waitForURL((u) => u.pathname === '/login');
+    await page.locator('#username').fill(manager.username);
+    await page.locator('#password').fill(manager.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}/samples/organization/`);
+    await page.locator('#datasets li').first().waitFor({ timeout: 15000 });
+    assert.deepEqual(await page.locator('#datasets label').allInnerTexts(), ['Northwind Grocers']);
+    await until(page, () => window.sample && window.sample.rendered >= 1, 'report rendered');
+    const got = await cards(page);
+    const want = await expected('Northwind Grocers');
+    near(got.totalSales, want.totalSales, 'Northwind (RLS, user token) total sales');
+    near(got.orders, want.orders, 'Northwind (RLS, user token) orders');
+  });
   assert.deepEqual(page.logs.filter((l) => l.startsWith('[pageerror]')), []);
 });
