@@ -14,6 +14,7 @@ import (
 
 	"github.com/bindery-dev/bindery/internal/auth"
 	"github.com/bindery-dev/bindery/internal/auth/principals"
+	"github.com/bindery-dev/bindery/internal/capacity"
 	"github.com/bindery-dev/bindery/internal/catalog"
 	"github.com/bindery-dev/bindery/internal/queryexec"
 	"github.com/bindery-dev/bindery/internal/tokens"
@@ -26,6 +27,7 @@ type Options struct {
 	Tokens         *tokens.Service
 	Principals     *principals.Admin // user and app management routes
 	Executor       *queryexec.Executor
+	Governor       *capacity.Governor // live load per capacity
 	Auth           auth.Authenticator
 	PublicURL      string // base of embedUrl and webUrl, without a trailing slash
 	UploadDir      string // where uploads are spooled before import

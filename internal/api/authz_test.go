@@ -168,6 +168,19 @@ func TestDatasetItemPermissions(t *testing.T) {
 	s.DoAs("tok-outsider", "GET", base, nil).Want(403)
 	s.DoAs("tok-member", "POST", base+"/users", map[string]any{"identifier": "OTTO@example.com", "principalType": "User", "datasetUserAccessRight": "ReadExplore"}).Want(200)
 	s.DoAs("tok-outsider", "GET", base, nil).Want(200)
+	var mine struct{ Value []map[string]any }
+	s.DoAs("tok-outsider", "GET", "/v1.0/myorg/datasets", nil).Want(200).JSON(&mine)
+	if len(mine.Value) != 1 || mine.Value[0]["id"] != w.ds || mine.Value[0]["workspaceId"] != w.ws {
+		t.Fatalf("datasets the outsider may read: %v", mine.Value)
+	}
+	s.DoAs("tok-viewer", "GET", "/v1.0/myorg/datasets", nil).Want(200).JSON(&mine)
+	if len(mine.Value) != 2 {
+		t.Fatalf("a viewer reads its workspace's 2 datasets, got %v", mine.Value)
+	}
+	load := s.DoAs("tok-viewer", "GET", "/v1.0/myorg/capacities/"+w.capacity+"/load", nil).Want(200).Map()
+	if load["inFlight"] != 0.0 || load["workspaces"] != 1.0 || load["maxConcurrentQueries"] != 8.0 {
+		t.Fatalf("capacity load = %v", load)
+	}
 	s.DoAs("tok-outsider", "POST", base+"/tables/Sales/rows", map[string]any{"rows": []any{map[string]any{"ProductID": 1}}}).Want(403)
 	var l struct{ Value []map[string]any }
 	s.DoAs("tok-member", "GET", base+"/users", nil).Want(200).JSON(&l)

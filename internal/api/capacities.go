@@ -81,3 +81,36 @@ func (a *API) setCapacityState(w http.ResponseWriter, r *http.Request, s model.C
 	writeJSON(w, http.StatusOK, toCapacity(r.Context(), c))
 	return nil
 }
+
+type capacityLoadDTO struct {
+	CapacityID           string              `json:"capacityId"`
+	State                model.CapacityState `json:"state"`
+	InFlight             int                 `json:"inFlight"`
+	Queued               int                 `json:"queued"`
+	MaxConcurrentQueries int                 `json:"maxConcurrentQueries"`
+	Workspaces           int                 `json:"workspaces"`
+}
+
+// capacityLoad is Bindery's live view of a capacity: queries running and waiting now.
+func (a *API) capacityLoad(w http.ResponseWriter, r *http.Request) error {
+	c, err := a.cat.GetCapacity(r.Context(), r.PathValue("capacityId"))
+	if err != nil {
+		return err
+	}
+	out := capacityLoadDTO{CapacityID: c.ID, State: c.State, MaxConcurrentQueries: c.Limits.MaxConcurrentQueries}
+	if a.opts.Governor != nil {
+		st := a.opts.Governor.Stats(c)
+		out.InFlight, out.Queued = st.InFlight, st.Queued
+	}
+	ws, err := a.cat.Store().ListWorkspaces(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, x := range ws {
+		if x.CapacityID == c.ID {
+			out.Workspaces++
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}

@@ -134,3 +134,23 @@ func (a *API) putDatasetDefinition(w http.ResponseWriter, r *http.Request) error
 	writeJSON(w, http.StatusOK, a.toDataset(d))
 	return nil
 }
+
+type readableDatasetDTO struct {
+	datasetDTO
+	WorkspaceID string `json:"workspaceId"`
+}
+
+// listReadableDatasets lists every dataset the caller may read, across workspaces and grants.
+// (Power BI's /v1.0/myorg/datasets lists "My workspace"; Bindery has none, so it lists what a caller may bind.)
+func (a *API) listReadableDatasets(w http.ResponseWriter, r *http.Request) error {
+	ds, err := a.cat.ListReadableDatasets(r.Context())
+	if err != nil {
+		return err
+	}
+	out := make([]readableDatasetDTO, len(ds))
+	for i, d := range ds {
+		out[i] = readableDatasetDTO{datasetDTO: a.toDataset(d), WorkspaceID: d.WorkspaceID}
+	}
+	writeList(w, out)
+	return nil
+}

@@ -15,6 +15,8 @@ func (a *API) routes() []Route {
 		{Method: "PATCH", Path: "/v1.0/myorg/capacities/{capacityId}", handler: a.updateCapacity},
 		{Method: "POST", Path: "/v1.0/myorg/capacities/{capacityId}/suspend", handler: a.suspendCapacity},
 		{Method: "POST", Path: "/v1.0/myorg/capacities/{capacityId}/resume", handler: a.resumeCapacity},
+		{Method: "GET", Path: "/v1.0/myorg/capacities/{capacityId}/load", handler: a.capacityLoad},
+		{Method: "GET", Path: "/v1.0/myorg/datasets", handler: a.listReadableDatasets},
 
 		{Method: "GET", Path: "/v1.0/myorg/groups", handler: a.listGroups},
 		{Method: "POST", Path: "/v1.0/myorg/groups", handler: a.createGroup},

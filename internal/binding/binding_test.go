@@ -47,7 +47,7 @@ func (w world) binder(now time.Time, rev embedtoken.Revocations) *binding.Binder
 
 func (w world) claims(exp time.Time) *embedtoken.Claims {
 	return &embedtoken.Claims{TokenID: "t1", Expiry: exp, Reports: []embedtoken.ReportGrant{{ID: w.rep}},
-		Datasets: []embedtoken.DatasetGrant{{ID: w.ds}},
+		Datasets:   []embedtoken.DatasetGrant{{ID: w.ds}},
 		Identities: []embedtoken.Identity{{Username: "West", Roles: []string{"Region"}, Datasets: []string{w.ds}}}}
 }
 
@@ -97,7 +97,9 @@ func TestUserDecisionsApplyRLSAsPowerBIDoes(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	b := w.binder(time.Now(), nil)
-	user := func(id string) binding.Caller { return binding.Caller{User: &auth.Principal{Kind: auth.KindUser, Identifier: id}} }
+	user := func(id string) binding.Caller {
+		return binding.Caller{User: &auth.Principal{Kind: auth.KindUser, Identifier: id}}
+	}
 	// A Contributor may write the dataset: RLS does not restrict it.
 	d, err := b.Authorize(ctx, user("contrib@example.com"), w.rep, "")
 	if err != nil || d.Identity == nil || !d.Identity.Unrestricted {

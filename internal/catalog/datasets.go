@@ -204,3 +204,44 @@ func ParseImportFormat(format, fileName string) (engine.Format, error) {
 	}
 	return "", errors.New("format must be csv or parquet")
 }
+
+// ListReadableDatasets returns every dataset the caller may read: those of its
+// workspaces and those granted to it (all of them for the administrator).
+func (s *Service) ListReadableDatasets(ctx context.Context) ([]*model.Dataset, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := s.ListWorkspaces(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []*model.Dataset{}
+	seen := map[string]bool{}
+	for _, w := range ws {
+		ds, err := s.store.ListDatasets(ctx, w.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			seen[d.ID] = true
+			out = append(out, d)
+		}
+	}
+	if p.IsAdmin() {
+		return out, nil
+	}
+	ids, err := s.store.ListGrantedDatasetIDs(ctx, p.Identifier)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		if d, err := s.store.GetDataset(ctx, id); err == nil {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}

@@ -175,7 +175,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 		return nil, err
 	}
 	s.API = api.New(api.Options{
-		Catalog: s.Catalog, Tokens: s.Tokens, Auth: authenticator, Principals: principals.NewAdmin(s.Principals), Executor: s.Executor, PublicURL: cfg.PublicURL,
+		Catalog: s.Catalog, Tokens: s.Tokens, Auth: authenticator, Principals: principals.NewAdmin(s.Principals), Executor: s.Executor, Governor: gov, PublicURL: cfg.PublicURL,
 		UploadDir: filepath.Join(cfg.DataDir, "uploads"), MaxBodyBytes: cfg.MaxBodyBytes, MaxUploadBytes: cfg.MaxUploadBytes,
 		Logger: log, Registerer: reg, Ready: s.ready,
 	})

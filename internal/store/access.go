@@ -16,6 +16,8 @@ type Grants interface {
 	DatasetGrant(ctx context.Context, datasetID, identifier string) (model.DatasetPermission, error)
 	ListDatasetGrants(ctx context.Context, datasetID string) ([]*DatasetGrant, error)
 	DeleteDatasetGrant(ctx context.Context, datasetID, identifier string) error
+	// ListGrantedDatasetIDs returns the ids of the datasets a principal holds Read on by grant.
+	ListGrantedDatasetIDs(ctx context.Context, identifier string) ([]string, error)
 }
 
 // DatasetGrant is one principal's item permissions on one dataset.

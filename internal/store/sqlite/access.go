@@ -98,6 +98,25 @@ func (db *DB) ListDatasetGrants(ctx context.Context, datasetID string) ([]*store
 	return out, rows.Err()
 }
 
+// ListGrantedDatasetIDs returns the datasets a principal may read by grant.
+func (db *DB) ListGrantedDatasetIDs(ctx context.Context, identifier string) ([]string, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT dataset_id FROM dataset_grants WHERE identifier_key = ? AND can_read ORDER BY dataset_id`,
+		strings.ToLower(identifier))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list granted datasets: %w", err)
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
 // DeleteDatasetGrant removes a grant; NotFound when there is none.
 func (db *DB) DeleteDatasetGrant(ctx context.Context, datasetID, identifier string) error {
 	return db.write(ctx, func(tx *sql.Tx) error {

@@ -28,6 +28,9 @@ func testGrants(t *testing.T, open Opener) {
 	if !p.Read || !p.Build || p.Reshare {
 		t.Fatalf("grant = %+v: a second put replaces, identifiers match case-insensitively", p)
 	}
+	if ids, err := s.ListGrantedDatasetIDs(ctx, "ANN@EXAMPLE.COM"); err != nil || len(ids) != 1 || ids[0] != d.ID {
+		t.Fatalf("granted datasets = %v, %v", ids, err)
+	}
 	gs, err := s.ListDatasetGrants(ctx, d.ID)
 	must(t, err)
 	if len(gs) != 1 || gs[0].Identifier != "ann@example.com" {
