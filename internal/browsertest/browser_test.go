@@ -70,3 +70,59 @@ func TestBrowser(t *testing.T) {
 	}
 	runNode(t, web, st.env, args...)
 }
+
+// perfResult is what web/tests/perf.mjs prints.
+type perfResult struct {
+	N       int     `json:"n"`
+	Visuals int     `json:"visuals"`
+	First   float64 `json:"first"`
+	Cold    struct {
+		Median, P90, Min, Max float64
+	} `json:"cold"`
+	Warm struct {
+		Median, P90, Min, Max float64
+	} `json:"warm"`
+}
+
+// Targets of issue 5 item 8 on a 2-core machine, in ms.
+const (
+	coldTarget = 400
+	warmTarget = 120
+)
+
+// TestEmbedSpeed measures embed() → rendered over the full-scale demo (1 million
+// Contoso rows): cold (new page) and warm (reload), median of 10. Inside `go test
+// ./...` other packages run at the same time, so it fails only beyond 3× the
+// targets; `make bench-embed` (BINDERY_PERF_STRICT=1) holds it to the targets.
+func TestEmbedSpeed(t *testing.T) {
+	web := requirePrereqs(t)
+	st := startStack(t, web, 1)
+	if d := st.info.Datasets[0]; d.Name != "Contoso Electronics" || d.Rows < 1_000_000 {
+		t.Fatalf("the perf dataset is %s with %d rows; want Contoso Electronics with 1 million", d.Name, d.Rows)
+	}
+	exp, _ := json.Marshal(expect(t, st.srv, st.info))
+	st.env["EXPECT"] = string(exp)
+	out := runNode(t, web, st.env, "tests/perf.mjs")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var r perfResult
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &r); err != nil {
+		t.Fatalf("perf.mjs output: %v\n%s", err, out)
+	}
+	for _, f := range []string{"embed.js"} {
+		if raw, err := os.ReadFile(filepath.Join(web, "dist", f)); err == nil {
+			t.Logf("dist/%s: %d bytes raw, %d gzip", f, len(raw), gzipSize(raw))
+		}
+	}
+	t.Logf("embed() → rendered, %d visuals over 1M rows, n=%d: first %.0f ms; cold median %.1f ms (p90 %.1f, %.1f–%.1f); warm median %.1f ms (p90 %.1f, %.1f–%.1f)",
+		r.Visuals, r.N, r.First, r.Cold.Median, r.Cold.P90, r.Cold.Min, r.Cold.Max, r.Warm.Median, r.Warm.P90, r.Warm.Min, r.Warm.Max)
+	if r.Visuals < 6 || r.N < 10 {
+		t.Fatalf("measured %d visuals, %d runs; want ≥ 6 and ≥ 10", r.Visuals, r.N)
+	}
+	slack := 3.0
+	if os.Getenv("BINDERY_PERF_STRICT") != "" {
+		slack = 1
+	}
+	if r.Cold.Median > coldTarget*slack || r.Warm.Median > warmTarget*slack {
+		t.Errorf("median cold %.1f ms, warm %.1f ms; limits %.0f and %.0f ms", r.Cold.Median, r.Warm.Median, coldTarget*slack, warmTarget*slack)
+	}
+}

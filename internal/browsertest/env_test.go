@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"bytes"
+	"compress/gzip"
 	"fmt"
 	"os"
 	"os/exec"
@@ -108,4 +109,12 @@ func tail(s string, n int) string {
 		return s
 	}
 	return fmt.Sprintf("…%s", s[len(s)-n:])
+}
+
+func gzipSize(b []byte) int {
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	w.Write(b)
+	w.Close()
+	return buf.Len()
 }

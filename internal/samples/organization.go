@@ -11,19 +11,17 @@ func (h *Handler) organizationPage(w http.ResponseWriter, _ *http.Request) {
 }
 
 // orgConfig is the organization sample's settings, like an MSAL app's configuration:
-// where to sign in, as which public client, and which report to show. SharedDatasets
-// are datasets the app suggests: Bindery, like Power BI, has no "datasets shared with
-// me" list, so the page probes each of them with the user's own token.
+// where to sign in, as which public client, and which report to show. The datasets
+// it offers come from Bindery, asked with the user's own token.
 type orgConfig struct {
-	Authority      string      `json:"authority"`
-	ClientID       string      `json:"clientId"`
-	RedirectPath   string      `json:"redirectPath"`
-	Scope          string      `json:"scope"`
-	Report         orgReport   `json:"report"`
-	SharedDatasets []orgReport `json:"sharedDatasets"`
+	Authority    string    `json:"authority"`
+	ClientID     string    `json:"clientId"`
+	RedirectPath string    `json:"redirectPath"`
+	Scope        string    `json:"scope"`
+	Report       orgReport `json:"report"`
 }
 
-// orgReport names an item and its workspace.
+// orgReport names the report and its workspace.
 type orgReport struct {
 	ID          string `json:"id"`
 	WorkspaceID string `json:"workspaceId"`
@@ -35,15 +33,10 @@ func (h *Handler) organizationConfig(w http.ResponseWriter, _ *http.Request) {
 		h.fail(w, err)
 		return
 	}
-	// Ids only: the page learns a dataset's name from Bindery, if the user may read it.
-	shared := make([]orgReport, len(cfg.Datasets))
-	for i, d := range cfg.Datasets {
-		shared[i] = orgReport{ID: d.ID, WorkspaceID: d.WorkspaceID}
-	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, orgConfig{
 		Authority: h.o.BaseURL, ClientID: OrgClientID, RedirectPath: "/samples/organization/callback",
 		Scope:  "openid profile offline_access",
-		Report: orgReport{ID: cfg.Report.ID, WorkspaceID: cfg.Report.WorkspaceID}, SharedDatasets: shared,
+		Report: orgReport{ID: cfg.Report.ID, WorkspaceID: cfg.Report.WorkspaceID},
 	})
 }

@@ -413,16 +413,15 @@ func TestOrganizationConfig(t *testing.T) {
 	var c struct {
 		Authority, ClientID, RedirectPath, Scope string
 		Report                                   struct{ ID, WorkspaceID string }
-		SharedDatasets                           []map[string]string
 	}
 	if err := json.Unmarshal(raw, &c); err != nil {
 		t.Fatal(err)
 	}
 	if c.Authority != e.bindery.URL || c.ClientID != samples.OrgClientID || c.RedirectPath != "/samples/organization/callback" ||
-		c.Report.ID != e.info.Report.ID || len(c.SharedDatasets) != len(e.info.Datasets) || !strings.Contains(c.Scope, "offline_access") {
+		c.Report.ID != e.info.Report.ID || !strings.Contains(c.Scope, "offline_access") {
 		t.Fatalf("config %s", raw)
 	}
-	// The settings are public: ids only, no secret and no dataset names.
+	// The settings are public: no secret, no admin key, no datasets.
 	for _, s := range []string{e.info.App.ClientSecret, e.info.App.ClientID, "Contoso", e.info.AdminKey} {
 		if strings.Contains(string(raw), s) {
 			t.Errorf("config.json leaks %q", s)

@@ -172,3 +172,39 @@ test('config errors throw like powerbi-client; any http(s) host is accepted', as
   });
   assert.deepEqual(r, { had: true, gone: true, threw: true });
 });
+
+test('zero-arg Service, bootstrap then embed, on() refuses unknown events', async () => {
+  const r = await page.evaluate(async ([url]) => {
+    const svc = new bindery.service.Service();
+    const el = document.getElementById(H.slot('boot', 'bootstrap'));
+    const rep = svc.bootstrap(el, { type: 'report', embedUrl: url });
+    const iframe = el.querySelector('iframe');
+    let bad = null;
+    try { rep.on('notAnEvent', () => {}); } catch (e) { bad = e.message; }
+    await new Promise((res) => iframe.addEventListener('load', res, { once: true }));
+    const loaded = new Promise((res) => el.addEventListener('loaded', (e) => res(e.detail), { once: true }));
+    const same = svc.embed(el, { type: 'report', embedUrl: url, accessToken: 'tok', tokenType: 1 }) === rep;
+    const detail = await loaded;
+    return { same, sameIframe: el.querySelector('iframe') === iframe, detail, bad };
+  }, [fake()]);
+  assert.equal(r.same, true, 'embed after bootstrap reuses the embed');
+  assert.equal(r.sameIframe, true, 'and its iframe');
+  assert.equal(r.detail.initiator, 'sdk');
+  assert.match(r.bad, /eventName must be one of/);
+});
+
+test('an accessTokenProvider hook renews the token at tokenExpiring', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const [t1, t2] = [jwt(now + 61), jwt(now + 3600)];
+  await page.evaluate(([url, t1, t2]) => {
+    H.embed('hook', { id: 'r1', embedUrl: url, accessToken: t1, tokenExpiringMinutes: 1, eventHooks: { accessTokenProvider: async () => t2 } });
+  }, [fake(), t1, t2]);
+  page._uids.hook = await page.evaluate(() => H.reports.hook.config.uniqueId);
+  await page.evaluate(() => H.wait('hook', 'tokenExpiring', 0, 5000));
+  await page.waitForFunction((t2) => H.reports.hook.config.accessToken === t2, t2, { timeout: 5000 });
+  const tokenPosts = (await received('hook')).filter((m) => m.url === '/report/token');
+  assert.deepEqual(tokenPosts.map((m) => m.body), [t2]);
+  const load = (await received('hook')).find((m) => m.url === '/report/load');
+  assert.equal('eventHooks' in load.body, false, 'functions are not posted');
+  assert.equal(load.headers.tokenProviderSupplied, true);
+});

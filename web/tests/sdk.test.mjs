@@ -156,6 +156,26 @@ test('an RLS identity sees only its rows', async () => {
   await shot(page, 'sdk-rls-west-manager');
 });
 
+test('phased embedding: service.load prepares (loaded, no rendered), render() renders', async () => {
+  const t = await token([FABRIKAM]);
+  const r = await page.evaluate(async ([t, d]) => {
+    const el = document.getElementById(H.slot('phased', 'Phased: load then render'));
+    const seen = [];
+    const rep = H.service.load(el, H.config({ accessToken: t, datasetBinding: { datasetId: d } }));
+    for (const n of ['loaded', 'rendered', 'error']) rep.on(n, () => seen.push(n));
+    await new Promise((res) => el.addEventListener('loaded', res, { once: true }));
+    await new Promise((res) => setTimeout(res, 500));
+    const before = seen.slice();
+    const rendered = new Promise((res) => el.addEventListener('rendered', res, { once: true }));
+    await rep.render();
+    await rendered;
+    return { before, after: seen };
+  }, [t, ds(FABRIKAM)]);
+  assert.deepEqual(r.before, ['loaded'], 'nothing rendered before render()');
+  assert.deepEqual(r.after, ['loaded', 'rendered']);
+  near(await cardShown(page, 'phased', 'totalSales'), E.totals[FABRIKAM].totalSales, 'phased shows Fabrikam');
+});
+
 test('refresh, reload and getCorrelationId', async () => {
   const corr = await page.evaluate(() => H.call('f', 'getCorrelationId'));
   assert.equal(corr.ok, true);

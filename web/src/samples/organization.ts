@@ -10,7 +10,6 @@ interface Config {
   redirectPath: string;
   scope: string;
   report: { id: string; workspaceId: string };
-  sharedDatasets: Array<{ id: string; workspaceId: string }>;
 }
 
 interface Tokens {
@@ -120,32 +119,18 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<{ s
 }
 
 /**
- * The datasets this user may bind the report to. Candidates: the report's own dataset, the
- * datasets of every workspace the user can list, and the ones the app was told are shared.
- * Each is kept only if Bindery, asked with the user's token, lets the user read it: the
- * compatibility check needs Read on the dataset, and says whether it can serve the report.
+ * The datasets this user may bind the report to: GET /v1.0/myorg/datasets lists every dataset the
+ * user may read (those of its workspaces and those granted to it), and the compatibility check,
+ * asked with the user's token, says which of them can serve the report.
  */
-async function bindableDatasets(report: { datasetId: string; datasetWorkspaceId: string }): Promise<Candidate[]> {
-  const found = new Map<string, Candidate>();
-  const add = (c: Candidate) => { if (!found.has(c.id)) found.set(c.id, c); };
-  add({ id: report.datasetId, workspaceId: report.datasetWorkspaceId });
-  const groups = await api<{ value: Array<{ id: string }> }>('GET', '/groups');
-  for (const g of groups.body?.value ?? []) {
-    const list = await api<{ value: Array<{ id: string; name: string }> }>('GET', `/groups/${g.id}/datasets`);
-    for (const d of list.body?.value ?? []) add({ id: d.id, workspaceId: g.id, name: d.name });
-  }
-  for (const d of cfg.sharedDatasets) add({ ...d });
-  const checks = [...found.values()].map(async (c) => {
+async function bindableDatasets(): Promise<Candidate[]> {
+  const list = await api<{ value: Array<{ id: string; name: string; workspaceId: string }> }>('GET', '/datasets');
+  if (list.status !== 200) throw new Error(`listing your datasets failed (${list.status}): ${JSON.stringify(list.body)}`);
+  const checks = list.body.value.map(async (d): Promise<Candidate | null> => {
     const chk = await api<{ compatible: boolean; mismatches: Candidate['mismatches'] }>('POST',
-      `/groups/${cfg.report.workspaceId}/reports/${cfg.report.id}/CheckCompatibility`, { datasetId: c.id });
-    if (chk.status !== 200) return null; // 403: the user may not read it; 404: gone
-    c.compatible = chk.body.compatible;
-    c.mismatches = chk.body.mismatches;
-    if (!c.name) {
-      const d = await api<{ name: string }>('GET', `/groups/${c.workspaceId}/datasets/${c.id}`);
-      c.name = d.status === 200 ? d.body.name : c.id;
-    }
-    return c;
+      `/groups/${cfg.report.workspaceId}/reports/${cfg.report.id}/CheckCompatibility`, { datasetId: d.id });
+    if (chk.status !== 200) return null; // e.g. the permission was withdrawn in between
+    return { id: d.id, workspaceId: d.workspaceId, name: d.name, compatible: chk.body.compatible, mismatches: chk.body.mismatches };
   });
   return (await Promise.all(checks)).filter((c): c is Candidate => c !== null)
     .sort((a, b) => Number(b.compatible) - Number(a.compatible) || (a.name ?? '').localeCompare(b.name ?? ''));
@@ -237,11 +222,11 @@ async function main(): Promise<void> {
     for (const r of document.querySelectorAll<HTMLInputElement>('input[name=dataset]')) r.checked = false;
     embed(($('any-dataset-id') as HTMLInputElement).value.trim());
   });
-  const rep = await api<{ embedUrl: string; datasetId: string; datasetWorkspaceId: string; name: string }>('GET',
+  const rep = await api<{ embedUrl: string; name: string }>('GET',
     `/groups/${cfg.report.workspaceId}/reports/${cfg.report.id}`);
   if (rep.status !== 200) throw new Error(`you may not open the report (${rep.status}): ${JSON.stringify(rep.body)}`);
   embedUrl = rep.body.embedUrl;
-  renderDatasets(await bindableDatasets(rep.body));
+  renderDatasets(await bindableDatasets());
 }
 
 main().catch(fatal);

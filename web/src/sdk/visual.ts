@@ -31,6 +31,16 @@ export class VisualDescriptor implements IFilterable {
     return res.body;
   }
 
+  /** Returns a slicer's state (`GET …/slicer`): its filters. */
+  async getSlicerState(): Promise<models.ISlicerState> {
+    return (await call(this.page.report.send<models.ISlicerState>('GET', this.base() + '/slicer'))).body;
+  }
+
+  /** Sets a slicer's selection (`PUT …/slicer`), e.g. `{ filters: [basicFilter] }`; resolves with the whole response. */
+  setSlicerState(state: models.ISlicerState): Promise<IHttpPostMessageResponse<void>> {
+    return call(this.page.report.send<void>('PUT', this.base() + '/slicer', state));
+  }
+
   private get filters(): Filters { return new Filters(this.page.report, this.base()); }
 
   getFilters(): Promise<models.IFilter[]> { return this.filters.getFilters(); }
