@@ -44,14 +44,19 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	if cfg.Demo {
-		info, err := demo.Seed(ctx, srv.Catalog, demo.Options{DataDir: cfg.DataDir, PublicURL: cfg.PublicURL, AdminKey: srv.AdminKey, Logger: log,
+		_, err := demo.Seed(ctx, srv.Catalog, demo.Options{DataDir: cfg.DataDir, PublicURL: cfg.PublicURL, AdminKey: srv.AdminKey, Logger: log,
 			Principals: srv.Principals, TokenURL: srv.Issuer.TokenURL()})
 		if err != nil {
 			ln.Close()
 			return fmt.Errorf("demo: %w", err)
 		}
-		fmt.Fprintf(env.Stderr, "\nBindery demo is ready at %s\n  report: %s\n  API key: in %s (demo.json has every id)\n\n",
-			cfg.PublicURL, info.ReportEmbedURL, cfg.DataDir+"/admin.key")
+		u := cfg.PublicURL
+		fmt.Fprintf(env.Stderr, "\nBindery demo is ready at %s\n"+
+			"  embed for your customers:    %s/samples/customers/   (retailer passwords: %s/samples.json)\n"+
+			"  embed for your organization: %s/samples/organization/ (users and passwords: %s/demo.json)\n"+
+			"  portal:                      %s/portal/                (sign in as %s)\n"+
+			"  REST API:                    %s/openapi.json          (admin key: %s/admin.key)\n\n",
+			u, u, cfg.DataDir, u, cfg.DataDir, u, demo.AdminUser, u, cfg.DataDir)
 	}
 	return srv.Serve(ctx, ln)
 }
