@@ -9,16 +9,20 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -X github.com/bindery-dev/bindery/internal/cli.Version=$(VERSION)
 PKGS      := ./...
 
-.PHONY: all setup web build demo run test test-race bench fuzz lint fmt clean
+.PHONY: all setup setup-test web build demo run test test-race bench bench-embed fuzz lint fmt clean
 
 all: build
 
-## setup: install what building and testing need (Go modules; later npm packages and Chromium)
+## setup: install what building needs (Go modules, npm packages, gcc)
 setup:
 	./scripts/setup.sh
 
+## setup-test: setup, plus Debian's Chromium for the browser tests
+setup-test:
+	./scripts/setup.sh --test
+
 ## web: build the front-end bundles that go:embed serves
-web:
+web: setup
 	./scripts/build-web.sh
 
 ## build: web assets, then the binary
@@ -34,11 +38,11 @@ run: build
 	$(BIN) serve --data $(DATA) --addr $(ADDR)
 
 ## test: the whole test suite (what CI runs)
-test: setup web lint
+test: setup-test web lint
 	$(GO) test -count=1 -timeout 20m $(PKGS)
 
 ## test-race: the suite under the race detector
-test-race: web
+test-race: setup-test web
 	$(GO) test -race -count=1 -timeout 30m $(PKGS)
 
 ## bench: benchmarks with their figures

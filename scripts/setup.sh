@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what Bindery needs to build and test on a fresh Debian machine.
+# Installs what Bindery needs to build (and, with --test, to test) on a fresh Debian machine.
 # Idempotent: runs in seconds when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,8 +26,8 @@ if [ -f web/package.json ]; then
   fi
 fi
 
-# Browser tests drive Debian's Chromium.
-if [ -d web/tests ] && [ ! -x /usr/bin/chromium ]; then
+# Browser tests drive Debian's Chromium; only the test setup needs it.
+if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
   echo "setup: installing Chromium for the browser tests"
   apt-get update -qq && apt-get install -y -qq chromium >/dev/null
 fi
