@@ -49,6 +49,10 @@ test-race: setup-test web
 bench: web
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x $(PKGS)
 
+## bench-embed: embed() → rendered in headless Chromium over the full demo, cold and warm (prints the figures)
+bench-embed: setup-test web
+	$(GO) test -count=1 -run '^TestEmbedSpeed$$' -v ./internal/browsertest/ | grep -E 'embed\(\)|targets|dist/|^(ok|FAIL)'
+
 ## fuzz: run each fuzz target for FUZZTIME (default 30s)
 FUZZTIME ?= 30s
 fuzz:

@@ -123,8 +123,20 @@ test('a token without the bound dataset raises error DatasetNotInToken and shows
   assert.ok(e.detail.message, 'the error has a message');
   const f = await frameOf(page, 'nodata');
   await f.locator('.bd-panel.bd-error').waitFor({ state: 'visible', timeout: 5000 });
-  await shot(page, 'sdk-error-dataset-not-in-token');
+  await shot(page, 'sdk-error-dataset-not-in-token', 'nodata');
   assert.equal(await page.evaluate(() => H.events.nodata.filter((e) => e.name === 'rendered').length), 0);
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => H.events.nodata.filter((e) => e.name === 'error').length), 1, 'one error event, not two');
+});
+
+test('re-embedding with an invalid config (no client-side validation on that path) raises one error', async () => {
+  // powerbi-client skips validation when re-embedding on an element; the embed page validates and refuses.
+  const since = await page.evaluate(() => H.count('nodata'));
+  await page.evaluate(() => { H.service.embed(document.getElementById('nodata'), H.config({ accessToken: 'x', datasetBinding: {} })); });
+  const e = await page.evaluate((s) => H.wait('nodata', 'error', s, 10000), since);
+  assert.match(JSON.stringify(e.detail), /datasetBinding cannot be empty/);
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate((s) => H.events.nodata.slice(s).filter((e) => e.name === 'error').length, since), 1);
 });
 
 test('an incompatible dataset names the missing fields', async () => {
@@ -139,7 +151,7 @@ test('an incompatible dataset names the missing fields', async () => {
   const f = await frameOf(page, 'legacy');
   const panel = await f.locator('.bd-panel.bd-error').innerText({ timeout: 5000 });
   assert.ok(panel.includes('Product[Category]'), `panel names the field: ${panel}`);
-  await shot(page, 'sdk-error-incompatible');
+  await shot(page, 'sdk-error-incompatible', 'legacy');
 });
 
 test('an RLS identity sees only its rows', async () => {
@@ -153,7 +165,7 @@ test('an RLS identity sees only its rows', async () => {
   const csv = await page.evaluate(() => H.exportVisual('rls', 'overview', 'byRegion', 0));
   const regions = parseCSV(csv.trim()).slice(1).map((r) => r[0]);
   assert.deepEqual(regions, ['West'], `byRegion under RLS: ${csv}`);
-  await shot(page, 'sdk-rls-west-manager');
+  await shot(page, 'sdk-rls-west-manager', 'rls');
 });
 
 test('phased embedding: service.load prepares (loaded, no rendered), render() renders', async () => {

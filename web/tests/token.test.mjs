@@ -31,7 +31,7 @@ test('tokenExpiring, expiry, and renewal with setAccessToken', { timeout: 150000
   await page.evaluate(() => H.call('t', 'refresh'));
   const err = await page.evaluate((s) => H.wait('t', 'error', s, 15000), since);
   assert.equal(err.detail.errorCode, 'TokenExpired', JSON.stringify(err.detail));
-  await shot(page, 'token-expired');
+  await shot(page, 'token-expired', 't');
 
   // Renew without reloading: the same page, no new `loaded`.
   const loadedBefore = await page.evaluate(() => H.events.t.filter((e) => e.name === 'loaded').length);
@@ -41,5 +41,5 @@ test('tokenExpiring, expiry, and renewal with setAccessToken', { timeout: 150000
   await andRendered(page, 't', () => H.call('t', 'refresh'));
   near(await cardShown(page, 't', 'totalSales'), env.expect.totals[CONTOSO].totalSales, 'numbers after renewal');
   assert.equal(await page.evaluate(() => H.events.t.filter((e) => e.name === 'loaded').length), loadedBefore, 'renewal did not reload');
-  await shot(page, 'token-renewed');
+  await shot(page, 'token-renewed', 't');
 });

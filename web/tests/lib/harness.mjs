@@ -59,9 +59,14 @@ export async function openHost(context, name = 'host.html') {
   return page;
 }
 
-/** Saves a screenshot of the whole host page into the screenshots folder. */
-export async function shot(page, name) {
-  await page.screenshot({ path: join(env.screenshots, `${name}.png`), fullPage: true });
+/**
+ * Saves a screenshot into the screenshots folder: of container `id` (scrolled into view:
+ * Chromium leaves cross-site iframes below the fold blank in full-page shots), or of the page.
+ */
+export async function shot(page, name, id) {
+  const path = join(env.screenshots, `${name}.png`);
+  if (id) await page.locator(`#${id}`).screenshot({ path });
+  else await page.screenshot({ path, fullPage: true });
 }
 
 /** Parses CSV (RFC 4180: quotes, doubled quotes, CRLF) into rows of strings. */
