@@ -5,6 +5,7 @@
 package api
 
 import (
+	"context"
 	"strings"
 
 	"github.com/bindery-dev/bindery/internal/errs"
@@ -23,19 +24,21 @@ import (
 
 // Options configures the API.
 type Options struct {
-	Catalog        *catalog.Service
-	Tokens         *tokens.Service
-	Principals     *principals.Admin // user and app management routes
-	Executor       *queryexec.Executor
-	Governor       *capacity.Governor // live load per capacity
-	Auth           auth.Authenticator
-	PublicURL      string // base of embedUrl and webUrl, without a trailing slash
-	UploadDir      string // where uploads are spooled before import
-	MaxBodyBytes   int64  // JSON bodies; default 16 MiB
-	MaxUploadBytes int64  // CSV/Parquet uploads; default 4 GiB
-	Logger         *slog.Logger
-	Registerer     prometheus.Registerer // nil: metrics are not registered
-	Ready          func() error          // /readyz; nil means always ready
+	Catalog    *catalog.Service
+	Tokens     *tokens.Service
+	Principals *principals.Admin // user and app management routes
+	Executor   *queryexec.Executor
+	Governor   *capacity.Governor // live load per capacity
+	// RotateIssuerKey replaces the OAuth issuer's signing key (nil: not offered).
+	RotateIssuerKey func(context.Context) error
+	Auth            auth.Authenticator
+	PublicURL       string // base of embedUrl and webUrl, without a trailing slash
+	UploadDir       string // where uploads are spooled before import
+	MaxBodyBytes    int64  // JSON bodies; default 16 MiB
+	MaxUploadBytes  int64  // CSV/Parquet uploads; default 4 GiB
+	Logger          *slog.Logger
+	Registerer      prometheus.Registerer // nil: metrics are not registered
+	Ready           func() error          // /readyz; nil means always ready
 }
 
 // API is an http.Handler.

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"testing"
@@ -198,4 +199,30 @@ func TestGenerateTokenPerReport(t *testing.T) {
 	}
 	tn.s.DoAs(appToken, "POST", path, map[string]any{"accessLevel": "Own"}).Want(400)
 	tn.s.DoAs(appToken, "POST", fmt.Sprintf("/v1.0/myorg/groups/%s/reports/%s/GenerateToken", tn.tenants, tn.report), map[string]any{}).Want(404)
+}
+
+func TestRotateSigningKeys(t *testing.T) {
+	tn := newTenancy(t, nil)
+	s := tn.s
+	before := s.DoAs(appToken, "POST", "/v1.0/myorg/GenerateToken", items([]string{tn.report}, []string{tn.dsA})).Want(200).Map()["token"].(string)
+	s.DoAs("tok-admin", "POST", "/v1.0/myorg/admin/signingKeys/rotate", nil).Want(403)
+	kid := s.Do("POST", "/v1.0/myorg/admin/signingKeys/rotate", nil).Want(200).Map()["embedKeyId"].(string)
+	after := s.DoAs(appToken, "POST", "/v1.0/myorg/GenerateToken", items([]string{tn.report}, []string{tn.dsA})).Want(200).Map()["token"].(string)
+	for _, tok := range []string{before, after} {
+		if _, err := s.Srv.Tokens.Verify(tok); err != nil {
+			t.Fatalf("token does not verify after rotation: %v", err)
+		}
+	}
+	if !strings.Contains(decodeHeader(t, after), kid) || strings.Contains(decodeHeader(t, before), kid) {
+		t.Fatalf("new tokens should carry the new kid %s", kid)
+	}
+}
+
+func decodeHeader(t *testing.T, tok string) string {
+	t.Helper()
+	raw, err := base64.RawURLEncoding.DecodeString(strings.SplitN(tok, ".", 2)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
 }

@@ -62,6 +62,7 @@ func (a *API) routes() []Route {
 		{Method: "GET", Path: "/v1.0/myorg/embedTokens", handler: a.listEmbedTokens},
 		{Method: "GET", Path: "/v1.0/myorg/embedTokens/{tokenId}", handler: a.getEmbedToken},
 		{Method: "POST", Path: "/v1.0/myorg/embedTokens/{tokenId}/Revoke", handler: a.revokeEmbedToken},
+		{Method: "POST", Path: "/v1.0/myorg/admin/signingKeys/rotate", handler: a.rotateSigningKeys},
 	}
 	if a.opts.Principals != nil {
 		for _, rt := range a.opts.Principals.Routes() {

@@ -3,8 +3,10 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/bindery-dev/bindery/internal/auth"
+	"github.com/bindery-dev/bindery/internal/authz"
 	"github.com/bindery-dev/bindery/internal/embedtoken"
 	"github.com/bindery-dev/bindery/internal/errs"
 )
@@ -71,5 +73,29 @@ func (a *API) revokeEmbedToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, rec)
+	return nil
+}
+
+type rotatedKeys struct {
+	EmbedKeyID string `json:"embedKeyId"`
+	RotatedAt  string `json:"rotatedAt"`
+}
+
+// rotateSigningKeys replaces the active signing keys of embed tokens and of the
+// OAuth issuer; tokens signed before keep verifying until they expire.
+func (a *API) rotateSigningKeys(w http.ResponseWriter, r *http.Request) error {
+	if !auth.FromContext(r.Context()).IsAdmin() {
+		return authz.Denied("only the server administrator rotates signing keys")
+	}
+	kid, err := a.opts.Tokens.RotateKeys(r.Context())
+	if err != nil {
+		return err
+	}
+	if a.opts.RotateIssuerKey != nil {
+		if err := a.opts.RotateIssuerKey(r.Context()); err != nil {
+			return err
+		}
+	}
+	writeJSON(w, http.StatusOK, rotatedKeys{EmbedKeyID: kid, RotatedAt: time.Now().UTC().Format(time.RFC3339)})
 	return nil
 }

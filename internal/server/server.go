@@ -175,7 +175,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 		return nil, err
 	}
 	s.API = api.New(api.Options{
-		Catalog: s.Catalog, Tokens: s.Tokens, Auth: authenticator, Principals: principals.NewAdmin(s.Principals), Executor: s.Executor, Governor: gov, PublicURL: cfg.PublicURL,
+		Catalog: s.Catalog, Tokens: s.Tokens, Auth: authenticator, Principals: principals.NewAdmin(s.Principals), Executor: s.Executor, Governor: gov, RotateIssuerKey: s.Issuer.Rotate, PublicURL: cfg.PublicURL,
 		UploadDir: filepath.Join(cfg.DataDir, "uploads"), MaxBodyBytes: cfg.MaxBodyBytes, MaxUploadBytes: cfg.MaxUploadBytes,
 		Logger: log, Registerer: reg, Ready: s.ready,
 	})
@@ -227,6 +227,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	rctx, stopRefresh := context.WithCancel(ctx)
 	defer stopRefresh()
 	go s.Revoked.Run(rctx, 5*time.Second, s.log)
+	go s.Tokens.RunKeyRefresh(rctx, 30*time.Second)
 	s.log.Info("serving", "addr", ln.Addr().String(), "publicUrl", s.cfg.PublicURL, "data", s.cfg.DataDir)
 	select {
 	case err := <-errc:

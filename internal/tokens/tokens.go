@@ -10,6 +10,7 @@ package tokens
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -37,7 +38,10 @@ type Options struct {
 }
 
 // Service is safe for concurrent use.
-type Service struct{ o Options }
+type Service struct {
+	o       Options
+	reloads keyReloads
+}
 
 // New returns a Service.
 func New(o Options) *Service {
@@ -233,6 +237,12 @@ func (s *Service) record(ctx context.Context, p *auth.Principal, c *embedtoken.C
 // Verify checks an embed token's signature, audience, expiry and revocation.
 func (s *Service) Verify(token string) (*embedtoken.Claims, error) {
 	c, err := s.o.Keys.Verify(token, s.o.Now())
+	if err != nil && errors.Is(err, embedtoken.ErrInvalidToken) && s.reloads.due(s.o.Now()) {
+		// Perhaps another node rotated the key: look once at the shared key set.
+		if rerr := s.ReloadKeys(context.Background()); rerr == nil {
+			c, err = s.o.Keys.Verify(token, s.o.Now())
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
