@@ -25,7 +25,7 @@ import (
 type Source interface {
 	ListMembers(ctx context.Context, workspaceID string) ([]*model.Member, error)
 	// DatasetGrant returns the item permissions granted on a dataset to a principal (zero when none).
-	DatasetGrant(ctx context.Context, datasetID, identifier string) (model.DatasetPermission, error)
+	DatasetGrant(ctx context.Context, datasetID, identifier string, pt model.PrincipalType) (model.DatasetPermission, error)
 }
 
 // Authorizer is safe for concurrent use.
@@ -93,7 +93,11 @@ func (a *Authorizer) Dataset(ctx context.Context, p *auth.Principal, d *model.Da
 	if p == nil || p.IsAdmin() {
 		return perm, nil
 	}
-	g, err := a.src.DatasetGrant(ctx, d.ID, p.Identifier)
+	pt := model.PrincipalUser
+	if p.Kind == auth.KindApp {
+		pt = model.PrincipalApp
+	}
+	g, err := a.src.DatasetGrant(ctx, d.ID, p.Identifier, pt)
 	if err != nil {
 		return Perm{}, err
 	}

@@ -96,14 +96,28 @@ func newFlagSet(env Env, name, synopsis string) *flag.FlagSet {
 }
 
 // parse parses flags, mapping -h to flag.ErrHelp and bad flags to errUsage.
+// Flags may come before or after positional arguments ("user add NAME --display-name X").
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return errUsage
 		}
-		return errUsage
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			positional = append(positional, rest...) // everything after "--" is positional
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
-	return nil
+	return fs.Parse(append([]string{"--"}, positional...))
 }
 
 func runVersion(_ context.Context, env Env, _ []string) error {

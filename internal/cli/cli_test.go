@@ -153,3 +153,15 @@ func TestTokenMintAndRevoke(t *testing.T) {
 		t.Fatalf("revoke: %d %q %q", code, out, errOut)
 	}
 }
+
+func TestFlagsMayFollowArguments(t *testing.T) {
+	fs := newFlagSet(Env{Stderr: &bytes.Buffer{}}, "x", "")
+	name := fs.String("display-name", "", "")
+	n := fs.Int("n", 0, "")
+	if err := parse(fs, []string{"ann", "--display-name", "Ann A", "more", "-n", "3", "--", "-literal"}); err != nil {
+		t.Fatal(err)
+	}
+	if *name != "Ann A" || *n != 3 || strings.Join(fs.Args(), "|") != "ann|more|-literal" {
+		t.Fatalf("name %q n %d args %q", *name, *n, fs.Args())
+	}
+}

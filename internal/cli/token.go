@@ -41,7 +41,7 @@ func runToken(ctx context.Context, env Env, args []string) error {
 		if err := c.Do(ctx, http.MethodPost, "/v1.0/myorg/embedTokens/"+*revoke+"/Revoke", nil, &rec); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "revoked %s (expired at %v anyway)\n", *revoke, rec["expiration"])
+		fmt.Fprintf(env.Stdout, "revoked %s (it would have expired at %v)\n", *revoke, rec["expiration"])
 		return nil
 	}
 	if len(reports) == 0 && len(datasets) == 0 {

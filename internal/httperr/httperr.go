@@ -98,10 +98,11 @@ func Write(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) 
 	if d, ok := capacity.RetryAfter(err); ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
 	}
-	writeJSON(w, status, Body{Error: body})
+	WriteJSON(w, status, Body{Error: body})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// WriteJSON writes v as the JSON body of a response with the given status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)

@@ -159,7 +159,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 		s.Close()
 		return nil, fmt.Errorf("authenticator: %w", err)
 	}
-	authenticator := auth.PromoteAdmins(an, cfg.Auth.AdminUsers)
+	authenticator := auth.PromoteAdmins(an, s.Issuer.URL(), cfg.Auth.AdminUsers)
 	if wr.wrapAuth != nil {
 		authenticator = wr.wrapAuth(authenticator)
 	}

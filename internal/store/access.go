@@ -12,8 +12,9 @@ import (
 type Grants interface {
 	// PutDatasetGrant sets a principal's permissions on a dataset, replacing earlier ones.
 	PutDatasetGrant(ctx context.Context, g *DatasetGrant) error
-	// DatasetGrant returns a principal's permissions on a dataset; zero when none (identifiers match case-insensitively).
-	DatasetGrant(ctx context.Context, datasetID, identifier string) (model.DatasetPermission, error)
+	// DatasetGrant returns the permissions granted on a dataset to a principal of the given type; zero when none
+	// (identifiers match case-insensitively; a grant to a user never applies to an app of the same name, or back).
+	DatasetGrant(ctx context.Context, datasetID, identifier string, pt model.PrincipalType) (model.DatasetPermission, error)
 	ListDatasetGrants(ctx context.Context, datasetID string) ([]*DatasetGrant, error)
 	DeleteDatasetGrant(ctx context.Context, datasetID, identifier string) error
 	// ListGrantedDatasetIDs returns the ids of the datasets a principal holds Read on by grant.

@@ -64,10 +64,10 @@ func (db *DB) PutDatasetGrant(ctx context.Context, g *store.DatasetGrant) error 
 }
 
 // DatasetGrant returns a principal's item permissions on a dataset (zero when none).
-func (db *DB) DatasetGrant(ctx context.Context, datasetID, identifier string) (model.DatasetPermission, error) {
+func (db *DB) DatasetGrant(ctx context.Context, datasetID, identifier string, pt model.PrincipalType) (model.DatasetPermission, error) {
 	var p model.DatasetPermission
 	err := db.r.QueryRowContext(ctx, `SELECT can_read, can_build, can_reshare FROM dataset_grants
-		WHERE dataset_id = ? AND identifier_key = ?`, datasetID, strings.ToLower(identifier)).Scan(&p.Read, &p.Build, &p.Reshare)
+		WHERE dataset_id = ? AND identifier_key = ? AND principal_type = ?`, datasetID, strings.ToLower(identifier), string(pt)).Scan(&p.Read, &p.Build, &p.Reshare)
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.DatasetPermission{}, nil
 	}

@@ -16,17 +16,20 @@ func testGrants(t *testing.T, open Opener) {
 	w := f.workspace("Grants")
 	d := f.dataset(w.ID, "Shared")
 
-	if p, err := s.DatasetGrant(ctx, d.ID, "ann@example.com"); err != nil || p.Read {
+	if p, err := s.DatasetGrant(ctx, d.ID, "ann@example.com", model.PrincipalUser); err != nil || p.Read {
 		t.Fatalf("no grant yet: %+v, %v", p, err)
 	}
 	must(t, s.PutDatasetGrant(ctx, &store.DatasetGrant{DatasetID: d.ID, Identifier: "Ann@example.com",
 		PrincipalType: model.PrincipalUser, Permission: model.DatasetPermission{Read: true}}))
 	must(t, s.PutDatasetGrant(ctx, &store.DatasetGrant{DatasetID: d.ID, Identifier: "ann@example.com",
 		PrincipalType: model.PrincipalUser, Permission: model.DatasetPermission{Read: true, Build: true}}))
-	p, err := s.DatasetGrant(ctx, d.ID, "ANN@example.com")
+	p, err := s.DatasetGrant(ctx, d.ID, "ANN@example.com", model.PrincipalUser)
 	must(t, err)
 	if !p.Read || !p.Build || p.Reshare {
 		t.Fatalf("grant = %+v: a second put replaces, identifiers match case-insensitively", p)
+	}
+	if p, _ := s.DatasetGrant(ctx, d.ID, "ann@example.com", model.PrincipalApp); p.Read {
+		t.Fatal("a user's grant applied to an app of the same name")
 	}
 	if ids, err := s.ListGrantedDatasetIDs(ctx, "ANN@EXAMPLE.COM"); err != nil || len(ids) != 1 || ids[0] != d.ID {
 		t.Fatalf("granted datasets = %v, %v", ids, err)
@@ -48,7 +51,7 @@ func testGrants(t *testing.T, open Opener) {
 	must(t, s.PutDatasetGrant(ctx, &store.DatasetGrant{DatasetID: d.ID, Identifier: "bob", PrincipalType: model.PrincipalUser,
 		Permission: model.DatasetPermission{Read: true}}))
 	must(t, s.DeleteDataset(ctx, d.ID))
-	if p, _ := s.DatasetGrant(ctx, d.ID, "bob"); p.Read {
+	if p, _ := s.DatasetGrant(ctx, d.ID, "bob", model.PrincipalUser); p.Read {
 		t.Fatal("grant outlived its dataset")
 	}
 }
