@@ -107,6 +107,7 @@ test('portal', async (t) => {
     await row.waitFor();
     assert.match(await row.textContent(), /Active/);
     assert.ok(await row.getByRole('button', { name: /Suspend Demo Capacity/ }).isVisible(), 'an admin may suspend');
+    await row.getByText(/\d+ running, \d+ queued \(of 8\)/).waitFor(); // live load from /capacities/{id}/load
     await shot(page, 'capacities');
   });
 

@@ -1,12 +1,14 @@
 // Capacities: state, limits, and (for the capacity's admins) suspend and resume.
 import { call, list, paths, Capacity, Workspace } from '../api';
+
+interface CapacityLoad { capacityId: string; state: string; inFlight: number; queued: number; maxConcurrentQueries: number; workspaces: number }
 import { h, mount, table, notice, busy, num } from '../dom';
 
 export async function capacitiesPage(main: HTMLElement): Promise<void> {
   const out = h('div', { 'aria-live': 'polite' });
   const body = h('div');
   const [caps, wss] = await Promise.all([list<Capacity>(paths.capacities()), list<Workspace>(paths.groups()).catch(() => [] as Workspace[])]);
-  const render = (cs: Capacity[]) => mount(body, table('Capacities', ['Name', 'SKU', 'State', 'Region', 'Workspaces', 'Limits', 'Admins', 'Actions'], cs.map((c) => {
+  const render = (cs: Capacity[]) => mount(body, table('Capacities', ['Name', 'SKU', 'State', 'Load now', 'Region', 'Workspaces', 'Limits', 'Admins', 'Actions'], cs.map((c) => {
     const isAdmin = c.capacityUserAccessRight === 'Admin';
     const next = c.state === 'Active' ? 'suspend' : 'resume';
     let action: Node | string = isAdmin ? '' : 'Only the capacity\'s admins may change it';
@@ -25,6 +27,7 @@ export async function capacitiesPage(main: HTMLElement): Promise<void> {
     return [
       c.displayName, c.sku,
       h('span', { class: `state ${c.state.toLowerCase()}` }, c.state),
+      h('span', { 'data-capacity-load': c.id }, '…'),
       c.region || '—',
       onIt.length ? onIt.join(', ') : 'none',
       l ? h('ul', { class: 'plain' },
@@ -37,6 +40,26 @@ export async function capacitiesPage(main: HTMLElement): Promise<void> {
     ];
   }), { id: 'capacities' }));
   render(caps);
+  // Live load: queries running and queued now, refreshed while the page is shown.
+  const refreshLoad = async () => {
+    for (const el of Array.from(body.querySelectorAll<HTMLElement>('[data-capacity-load]'))) {
+      const id = el.dataset.capacityLoad ?? '';
+      try {
+        const l = await call<CapacityLoad>('GET', `${paths.capacity(id)}/load`);
+        el.textContent = `${num(l.inFlight)} running, ${num(l.queued)} queued (of ${num(l.maxConcurrentQueries)})`;
+      } catch {
+        el.textContent = 'unavailable';
+      }
+    }
+  };
+  void refreshLoad();
+  const timer = window.setInterval(() => {
+    if (!document.body.contains(body)) {
+      window.clearInterval(timer);
+      return;
+    }
+    void refreshLoad();
+  }, 5000);
   mount(main,
     h('h1', {}, 'Capacities'),
     h('p', {}, 'A capacity runs the queries of the datasets in its workspaces, within its limits. Embedding with embed tokens needs Active capacities; a suspended capacity refuses embeds.'),
