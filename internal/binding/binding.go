@@ -47,6 +47,7 @@ type Decision struct {
 	Identity         *query.Identity // the RLS identity to apply (nil when the dataset has no RLS)
 	AllowEdit        bool
 	AllowExport      bool
+	TokenExpiry      time.Time // the embed token's expiry (zero for a principal's own token)
 }
 
 // Options configures a Binder.
@@ -180,6 +181,7 @@ func (b *Binder) embedRules(ctx context.Context, t *embedtoken.Claims, d *Decisi
 	}
 	g, _ := t.Report(d.Report.ID)
 	d.AllowEdit = g.AllowEdit
+	d.TokenExpiry = t.Expiry
 	d.AllowExport = true
 	if !d.Dataset.Definition.IsEffectiveIdentityRequired() {
 		return nil

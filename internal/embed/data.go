@@ -106,11 +106,11 @@ func (h *Handler) load(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, h.loadView(r, d))
+	writeJSON(w, h.loadView(d))
 	return nil
 }
 
-func (h *Handler) loadView(r *http.Request, d *binding.Decision) loadResponse {
+func (h *Handler) loadView(d *binding.Decision) loadResponse {
 	def := d.Report.Definition
 	rv := reportView{ID: d.Report.ID, Name: d.Report.Name, WorkspaceID: d.Report.WorkspaceID, DatasetID: d.Dataset.ID,
 		OriginalDatasetID: d.Report.DatasetID, Filters: nonNil(def.Filters)}
@@ -131,8 +131,8 @@ func (h *Handler) loadView(r *http.Request, d *binding.Decision) loadResponse {
 	if d.Identity != nil && !d.Identity.Unrestricted {
 		out.Identity = &identityView{Username: d.Identity.Username, Roles: nonNilStrings(d.Identity.Roles)}
 	}
-	if c, err := h.caller(r); err == nil && c.Embed != nil {
-		out.Expiration = c.Embed.Expiry.UTC().Format(time.RFC3339)
+	if !d.TokenExpiry.IsZero() {
+		out.Expiration = d.TokenExpiry.UTC().Format(time.RFC3339)
 	}
 	return out
 }
