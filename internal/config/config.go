@@ -20,6 +20,7 @@ import (
 type Config struct {
 	Addr            string        // listen address, host:port
 	DataDir         string        // metadata database, dataset files, keys
+	DatabaseURL     string        // PostgreSQL metadata store shared by several nodes; empty: SQLite in DataDir
 	PublicURL       string        // base URL browsers and apps use; embedUrl is built from it
 	LogFormat       string        // text or json
 	LogLevel        string        // debug, info, warn, error
@@ -90,6 +91,7 @@ func Bind(fs *flag.FlagSet, env Env) (*Config, *Binder) {
 	b := &Binder{cfg: &c, env: env}
 	fs.StringVar(&c.Addr, "addr", b.str("BINDERY_ADDR", c.Addr), "listen address `host:port` (env BINDERY_ADDR)")
 	fs.StringVar(&c.DataDir, "data", b.str("BINDERY_DATA", c.DataDir), "data `dir`ectory: metadata, datasets, keys (env BINDERY_DATA)")
+	fs.StringVar(&c.DatabaseURL, "database-url", b.str("BINDERY_DATABASE_URL", ""), "PostgreSQL `URL` (postgres://...) of a metadata store shared by several nodes; default: SQLite in --data (env BINDERY_DATABASE_URL or BINDERY_DATABASE_URL_FILE)")
 	fs.StringVar(&c.PublicURL, "public-url", b.str("BINDERY_PUBLIC_URL", ""), "public base `URL` used in embedUrl (env BINDERY_PUBLIC_URL; default http://ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", b.str("BINDERY_LOG_FORMAT", c.LogFormat), "log format: text or json (env BINDERY_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", b.str("BINDERY_LOG_LEVEL", c.LogLevel), "log level: debug, info, warn or error (env BINDERY_LOG_LEVEL)")
@@ -196,8 +198,9 @@ func (b *Binder) dur(key string, def time.Duration) time.Duration {
 	return p
 }
 
-// Finish reads secrets (BINDERY_ADMIN_KEY, or a file named by BINDERY_ADMIN_KEY_FILE),
-// fills derived defaults and validates.
+// Finish reads secrets (BINDERY_ADMIN_KEY, or a file named by BINDERY_ADMIN_KEY_FILE;
+// the database URL from a file named by BINDERY_DATABASE_URL_FILE when neither
+// --database-url nor BINDERY_DATABASE_URL gives it), fills derived defaults and validates.
 func (b *Binder) Finish() (*Config, error) {
 	c := b.cfg
 	c.AdminKey = b.env("BINDERY_ADMIN_KEY")
@@ -207,6 +210,13 @@ func (b *Binder) Finish() (*Config, error) {
 			b.errs = append(b.errs, fmt.Errorf("BINDERY_ADMIN_KEY_FILE: %w", err))
 		}
 		c.AdminKey = strings.TrimSpace(string(raw))
+	}
+	if f := b.env("BINDERY_DATABASE_URL_FILE"); f != "" && c.DatabaseURL == "" {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			b.errs = append(b.errs, fmt.Errorf("BINDERY_DATABASE_URL_FILE: %w", err))
+		}
+		c.DatabaseURL = strings.TrimSpace(string(raw))
 	}
 	if c.PublicURL == "" {
 		c.PublicURL = "http://" + c.Addr
@@ -229,6 +239,12 @@ func (c *Config) Validate() error {
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		bad("--data: a directory is required")
+	}
+	if c.DatabaseURL != "" {
+		// The URL may hold a password: name the setting, never echo the value.
+		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			bad("--database-url: want a postgres:// or postgresql:// URL, such as postgres://bindery@db.example.com:5432/bindery")
+		}
 	}
 	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		bad("--public-url %q: want an absolute http(s) URL such as https://analytics.example.com", c.PublicURL)

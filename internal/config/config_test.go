@@ -51,6 +51,9 @@ func TestInvalidSettingsAreNamed(t *testing.T) {
 		{"short key", nil, map[string]string{"BINDERY_ADMIN_KEY": "short"}, "BINDERY_ADMIN_KEY"},
 		{"key file", nil, map[string]string{"BINDERY_ADMIN_KEY_FILE": "/does/not/exist"}, "BINDERY_ADMIN_KEY_FILE"},
 		{"empty data", []string{"--data", " "}, nil, "--data"},
+		{"database url scheme", []string{"--database-url", "mysql://u:pw@db/x"}, nil, "--database-url"},
+		{"database url env", nil, map[string]string{"BINDERY_DATABASE_URL": "db.example.com:5432"}, "--database-url"},
+		{"database url file", nil, map[string]string{"BINDERY_DATABASE_URL_FILE": "/does/not/exist"}, "BINDERY_DATABASE_URL_FILE"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -77,5 +80,38 @@ func TestAdminKeyFromFile(t *testing.T) {
 	c, err := parse(t, nil, map[string]string{"BINDERY_ADMIN_KEY_FILE": f})
 	if err != nil || c.AdminKey != "a-long-enough-admin-key" {
 		t.Fatalf("key = %q, err = %v", c.AdminKey, err)
+	}
+}
+
+func TestDatabaseURL(t *testing.T) {
+	f := t.TempDir() + "/db"
+	if err := writeFile(f, "postgresql://bindery:from-file@db:5432/meta\n"); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"default is SQLite", nil, nil, ""},
+		{"env", nil, map[string]string{"BINDERY_DATABASE_URL": "postgres://env@db/meta"}, "postgres://env@db/meta"},
+		{"flag wins", []string{"--database-url", "postgres://flag@db/meta"},
+			map[string]string{"BINDERY_DATABASE_URL": "postgres://env@db/meta"}, "postgres://flag@db/meta"},
+		{"file", nil, map[string]string{"BINDERY_DATABASE_URL_FILE": f}, "postgresql://bindery:from-file@db:5432/meta"},
+		{"env wins over file", nil, map[string]string{"BINDERY_DATABASE_URL": "postgres://env@db/meta", "BINDERY_DATABASE_URL_FILE": f},
+			"postgres://env@db/meta"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := parse(t, c.args, c.env)
+			if err != nil || cfg.DatabaseURL != c.want {
+				t.Fatalf("DatabaseURL = %q, %v; want %q", cfg.DatabaseURL, err, c.want)
+			}
+		})
+	}
+	_, err := parse(t, []string{"--database-url", "mysql://u:secret-pw@db/x"}, nil)
+	if err == nil || strings.Contains(err.Error(), "secret-pw") {
+		t.Fatalf("a bad URL is refused without echoing its password: %v", err)
 	}
 }

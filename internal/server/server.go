@@ -33,6 +33,8 @@ import (
 	"github.com/bindery-dev/bindery/internal/portal"
 	"github.com/bindery-dev/bindery/internal/queryexec"
 	"github.com/bindery-dev/bindery/internal/samples"
+	"github.com/bindery-dev/bindery/internal/store"
+	"github.com/bindery-dev/bindery/internal/store/postgres"
 	"github.com/bindery-dev/bindery/internal/store/sqlite"
 	"github.com/bindery-dev/bindery/internal/tokens"
 	"github.com/bindery-dev/bindery/web"
@@ -63,7 +65,7 @@ func WithAuthenticator(wrap func(auth.Authenticator) auth.Authenticator) Option 
 type Server struct {
 	cfg     *config.Config
 	log     *slog.Logger
-	store   *sqlite.DB
+	store   store.Store
 	engine  *engine.Manager
 	Catalog *catalog.Service
 	Tokens  *tokens.Service
@@ -97,7 +99,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 		return nil, err
 	}
 	cleanUploads(cfg.DataDir)
-	st, err := sqlite.Open(ctx, sqlite.Options{Path: filepath.Join(cfg.DataDir, "bindery.db"), Logger: log})
+	st, err := openStore(ctx, cfg, log)
 	if err != nil {
 		lock.release()
 		return nil, fmt.Errorf("metadata store: %w", err)
@@ -197,6 +199,24 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 	return s, nil
 }
 
+// openStore opens the metadata store: PostgreSQL, shared with other nodes,
+// when a database URL is set, else SQLite in the data directory.
+func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (store.Store, error) {
+	if cfg.DatabaseURL != "" {
+		db, err := postgres.Open(ctx, postgres.Options{URL: cfg.DatabaseURL, Logger: log})
+		if err != nil {
+			return nil, err // not a typed nil in the interface
+		}
+		log.Info("metadata store: PostgreSQL, shared by every node on the same database")
+		return db, nil
+	}
+	db, err := sqlite.Open(ctx, sqlite.Options{Path: filepath.Join(cfg.DataDir, "bindery.db"), Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
 // Handler is the server's root handler.
 func (s *Server) Handler() http.Handler { return s.handler }
 
@@ -283,7 +303,7 @@ func loadOrCreateAdminKey(path string) (string, error) {
 }
 
 // Store returns the metadata store (for tests and in-process tools).
-func (s *Server) Store() *sqlite.DB { return s.store }
+func (s *Server) Store() store.Store { return s.store }
 
 // Engine returns the dataset engine (for tests and in-process tools).
 func (s *Server) Engine() *engine.Manager { return s.engine }
