@@ -44,6 +44,9 @@ type Tokens interface {
 	// ReplaceEmbedKeys stores the complete set of signing keys (JWK JSON each) in one transaction.
 	ReplaceEmbedKeys(ctx context.Context, keys [][]byte) error
 	ListEmbedKeys(ctx context.Context) ([][]byte, error)
+	// InitEmbedKeys stores keys only when no key is stored yet, and returns the stored set:
+	// of nodes starting together on an empty store, exactly one set wins and all use it.
+	InitEmbedKeys(ctx context.Context, keys [][]byte) ([][]byte, error)
 }
 
 // TokenRecord is the audit record of one embed token. The token itself is never stored.

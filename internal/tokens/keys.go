@@ -9,13 +9,22 @@ import (
 	"github.com/bindery-dev/bindery/internal/store"
 )
 
-// LoadKeyRing builds the embed-token key ring from the shared store, creating
-// and saving the first key on a new installation, so every node signs and
-// verifies with the same keys.
+// LoadKeyRing builds the embed-token key ring from the shared store. On a new
+// installation it proposes a first key; when several nodes start together on an
+// empty store, the store keeps exactly one proposal and every node uses that one.
 func LoadKeyRing(ctx context.Context, st store.Tokens, opts embedtoken.Options) (*embedtoken.KeyRing, error) {
 	raw, err := st.ListEmbedKeys(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if len(raw) == 0 {
+		proposal, err := embedtoken.NewKeyRing(opts, nil)
+		if err != nil {
+			return nil, err
+		}
+		if raw, err = st.InitEmbedKeys(ctx, encodeKeys(proposal)); err != nil {
+			return nil, err
+		}
 	}
 	keys := make([]embedtoken.Key, len(raw))
 	for i, r := range raw {
@@ -23,16 +32,16 @@ func LoadKeyRing(ctx context.Context, st store.Tokens, opts embedtoken.Options) 
 			return nil, fmt.Errorf("embed signing key %d: %w", i, err)
 		}
 	}
-	ring, err := embedtoken.NewKeyRing(opts, keys)
-	if err != nil {
-		return nil, err
+	return embedtoken.NewKeyRing(opts, keys)
+}
+
+func encodeKeys(ring *embedtoken.KeyRing) [][]byte {
+	keys := ring.Keys()
+	raw := make([][]byte, len(keys))
+	for i, k := range keys {
+		raw[i], _ = json.Marshal(k) // a Key always marshals: it is an Ed25519 JWK
 	}
-	if len(keys) == 0 {
-		if err := SaveKeys(ctx, st, ring); err != nil {
-			return nil, err
-		}
-	}
-	return ring, nil
+	return raw
 }
 
 // SaveKeys stores the ring's complete key set.

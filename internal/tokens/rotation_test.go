@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/bindery-dev/bindery/internal/embedtoken"
+	"github.com/bindery-dev/bindery/internal/store/postgres"
+	"github.com/bindery-dev/bindery/internal/store/postgres/pgtest"
 	"github.com/bindery-dev/bindery/internal/store/sqlite"
 	"github.com/bindery-dev/bindery/internal/tokens"
 )
@@ -62,5 +64,44 @@ func TestRotationReachesEveryNode(t *testing.T) {
 	// B now signs with the rotated key too.
 	if ringB.ActiveKeyID() != kid {
 		t.Fatalf("node B's active key %s, want %s", ringB.ActiveKeyID(), kid)
+	}
+}
+
+// TestNodesStartingTogetherAgreeOnKeys: several nodes start at once on an empty
+// PostgreSQL store; they all end up signing with one key set.
+func TestNodesStartingTogetherAgreeOnKeys(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.Schema(t)
+	opts := embedtoken.Options{Issuer: "http://bindery.test", MaxLifetime: time.Hour}
+	const nodes = 4
+	kids := make(chan string, nodes)
+	errc := make(chan error, nodes)
+	for i := 0; i < nodes; i++ {
+		go func() {
+			db, err := postgres.Open(ctx, postgres.Options{URL: url})
+			if err != nil {
+				errc <- err
+				return
+			}
+			defer db.Close()
+			ring, err := tokens.LoadKeyRing(ctx, db, opts)
+			if err != nil {
+				errc <- err
+				return
+			}
+			kids <- ring.ActiveKeyID()
+		}()
+	}
+	seen := map[string]bool{}
+	for i := 0; i < nodes; i++ {
+		select {
+		case err := <-errc:
+			t.Fatal(err)
+		case k := <-kids:
+			seen[k] = true
+		}
+	}
+	if len(seen) != 1 {
+		t.Fatalf("nodes sign with %d different keys: %v", len(seen), seen)
 	}
 }

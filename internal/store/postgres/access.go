@@ -172,6 +172,29 @@ func (db *DB) ReplaceEmbedKeys(ctx context.Context, keys [][]byte) error {
 	})
 }
 
+// InitEmbedKeys stores keys when none are stored, in one serializable transaction, and returns the stored set.
+func (db *DB) InitEmbedKeys(ctx context.Context, keys [][]byte) ([][]byte, error) {
+	err := db.write(ctx, func(tx pgx.Tx) error {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM embed_keys`).Scan(&n); err != nil {
+			return fmt.Errorf("postgres: init embed keys: %w", err)
+		}
+		if n > 0 {
+			return nil
+		}
+		for i, k := range keys {
+			if _, err := tx.Exec(ctx, `INSERT INTO embed_keys (seq, data) VALUES ($1, $2)`, i, string(k)); err != nil {
+				return fmt.Errorf("postgres: init embed keys: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.ListEmbedKeys(ctx)
+}
+
 // ListEmbedKeys returns the stored key set in order.
 func (db *DB) ListEmbedKeys(ctx context.Context) ([][]byte, error) {
 	keys, err := queryStrings(ctx, db.pool, `SELECT data FROM embed_keys ORDER BY seq`)

@@ -260,6 +260,29 @@ func (db *DB) ReplaceEmbedKeys(ctx context.Context, keys [][]byte) error {
 	})
 }
 
+// InitEmbedKeys stores keys when none are stored, under the single writer, and returns the stored set.
+func (db *DB) InitEmbedKeys(ctx context.Context, keys [][]byte) ([][]byte, error) {
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM embed_keys`).Scan(&n); err != nil {
+			return fmt.Errorf("sqlite: init embed keys: %w", err)
+		}
+		if n > 0 {
+			return nil
+		}
+		for i, k := range keys {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO embed_keys (seq, data) VALUES (?, ?)`, i, string(k)); err != nil {
+				return fmt.Errorf("sqlite: init embed keys: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.ListEmbedKeys(ctx)
+}
+
 // ListEmbedKeys returns the stored key set in order.
 func (db *DB) ListEmbedKeys(ctx context.Context) ([][]byte, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT data FROM embed_keys ORDER BY seq`)

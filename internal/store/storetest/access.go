@@ -111,6 +111,13 @@ func testTokens(t *testing.T, open Opener) {
 	if len(keys) != 0 {
 		t.Fatalf("keys at start: %d", len(keys))
 	}
+	first, err := s.InitEmbedKeys(ctx, [][]byte{[]byte(`{"a":1}`)})
+	must(t, err)
+	second, err := s.InitEmbedKeys(ctx, [][]byte{[]byte(`{"z":9}`)})
+	must(t, err)
+	if len(first) != 1 || len(second) != 1 || string(second[0]) != `{"a":1}` {
+		t.Fatalf("init keeps the first set: %q then %q", first, second)
+	}
 	must(t, s.ReplaceEmbedKeys(ctx, [][]byte{[]byte(`{"a":1}`), []byte(`{"b":2}`)}))
 	must(t, s.ReplaceEmbedKeys(ctx, [][]byte{[]byte(`{"b":2}`), []byte(`{"c":3}`)}))
 	keys, err = s.ListEmbedKeys(ctx)
