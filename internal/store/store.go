@@ -1,7 +1,7 @@
 // Package store persists Bindery's metadata: capacities, workspaces and their
-// members, datasets and reports. Store is the seam: sqlite is the embedded
-// default; a PostgreSQL implementation can satisfy the same interface for
-// several nodes sharing one metadata database.
+// members, datasets and reports, principals, grants, embed-token audit and
+// signing keys. Store is the seam: sqlite is the embedded default; postgres
+// lets several nodes share one metadata database. Both pass storetest.Run.
 //
 // Errors: a missing item is an *errs.Error of KindNotFound, a violated
 // uniqueness or reference rule one of KindConflict. Every write runs in one
