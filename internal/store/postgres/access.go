@@ -87,7 +87,7 @@ func (db *DB) RecordToken(ctx context.Context, r *store.TokenRecord) error {
 		_, err := tx.Exec(ctx, `INSERT INTO embed_tokens (token_id, caller, caller_kind, issued_at, expiry, claims)
 			VALUES ($1, $2, $3, $4, $5, $6)`, r.TokenID, r.Caller, r.CallerKind, r.IssuedAt, r.Expiry, string(r.Claims))
 		if _, ok := uniqueViolation(err); ok {
-			return alreadyExists("embed token", r.TokenID)
+			return store.ErrAlreadyExists("embed token", r.TokenID)
 		}
 		if err != nil {
 			return fmt.Errorf("postgres: record token: %w", err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bindery-dev/bindery/internal/errs"
 	"github.com/bindery-dev/bindery/internal/model"
+	"github.com/bindery-dev/bindery/internal/store"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -16,16 +17,16 @@ const capacityCols = `id, display_name, sku, state, region, admins, limits, crea
 
 // CreateCapacity stores a new capacity, setting CreatedAt when zero.
 func (db *DB) CreateCapacity(ctx context.Context, c *model.Capacity) error {
-	admins, limits, err := capacityJSON(c)
+	admins, limits, err := store.CapacityJSON(c)
 	if err != nil {
 		return err
 	}
-	at := createdAt(c.CreatedAt)
+	at := store.CreatedAt(c.CreatedAt)
 	err = db.write(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO capacities (`+capacityCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 			c.ID, c.DisplayName, c.SKU, string(c.State), c.Region, admins, limits, at)
 		if _, ok := uniqueViolation(err); ok {
-			return alreadyExists("capacity", c.ID)
+			return store.ErrAlreadyExists("capacity", c.ID)
 		}
 		if err != nil {
 			return fmt.Errorf("postgres: create capacity: %w", err)
@@ -58,7 +59,7 @@ func (db *DB) ListCapacities(ctx context.Context) ([]*model.Capacity, error) {
 
 // UpdateCapacity replaces the capacity's display name, sku, state, region, admins and limits.
 func (db *DB) UpdateCapacity(ctx context.Context, c *model.Capacity) error {
-	admins, limits, err := capacityJSON(c)
+	admins, limits, err := store.CapacityJSON(c)
 	if err != nil {
 		return err
 	}
@@ -71,18 +72,6 @@ func (db *DB) UpdateCapacity(ctx context.Context, c *model.Capacity) error {
 		}
 		return requireOne(tag, "capacity", c.ID)
 	})
-}
-
-func capacityJSON(c *model.Capacity) (admins, limits string, err error) {
-	a, err := json.Marshal(c.Admins)
-	if err != nil {
-		return "", "", fmt.Errorf("postgres: encode capacity admins: %w", err)
-	}
-	l, err := json.Marshal(c.Limits)
-	if err != nil {
-		return "", "", fmt.Errorf("postgres: encode capacity limits: %w", err)
-	}
-	return string(a), string(l), nil
 }
 
 func scanCapacity(s scanner) (*model.Capacity, error) {

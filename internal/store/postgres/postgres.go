@@ -156,15 +156,6 @@ func mustExist(ctx context.Context, q querier, table, what, id string) error {
 	return nil
 }
 
-// createdAt returns the creation time to store: now when t is zero, else t,
-// in UTC at microsecond precision (what PostgreSQL keeps).
-func createdAt(t time.Time) time.Time {
-	if t.IsZero() {
-		t = time.Now()
-	}
-	return t.UTC().Truncate(time.Microsecond)
-}
-
 // uniqueViolation returns the violated constraint's name, or "" when err is
 // not a unique violation.
 func uniqueViolation(err error) (constraint string, ok bool) {
@@ -173,11 +164,6 @@ func uniqueViolation(err error) (constraint string, ok bool) {
 		return pe.ConstraintName, true
 	}
 	return "", false
-}
-
-// alreadyExists is the conflict for a create whose id is taken.
-func alreadyExists(what, id string) *errs.Error {
-	return errs.Conflict("AlreadyExists", "%s %q already exists", what, id)
 }
 
 // nullable stores "" as NULL (for optional references).

@@ -15,12 +15,12 @@ const userCols = `username, display_name, password_hash, disabled, created_at`
 
 // CreateUser stores a new user, setting CreatedAt when zero.
 func (db *DB) CreateUser(ctx context.Context, u *store.User) error {
-	at := createdAt(u.CreatedAt)
+	at := store.CreatedAt(u.CreatedAt)
 	err := db.write(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO users (username_key, `+userCols+`) VALUES ($1, $2, $3, $4, $5, $6)`,
-			nameKey(u.Username), u.Username, u.DisplayName, u.PasswordHash, u.Disabled, at)
+			store.NameKey(u.Username), u.Username, u.DisplayName, u.PasswordHash, u.Disabled, at)
 		if _, ok := uniqueViolation(err); ok {
-			return errs.Conflict("DuplicateUser", "a user named %q already exists", u.Username)
+			return store.ErrDuplicateUser(u.Username)
 		}
 		if err != nil {
 			return fmt.Errorf("postgres: create user: %w", err)
@@ -35,7 +35,7 @@ func (db *DB) CreateUser(ctx context.Context, u *store.User) error {
 
 // GetUser returns the user, found case-insensitively, or a not-found error.
 func (db *DB) GetUser(ctx context.Context, username string) (*store.User, error) {
-	u, err := scanUser(db.pool.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE username_key = $1`, nameKey(username)))
+	u, err := scanUser(db.pool.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE username_key = $1`, store.NameKey(username)))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, errs.NotFound("user", username)
 	}
@@ -55,7 +55,7 @@ func (db *DB) ListUsers(ctx context.Context) ([]*store.User, error) {
 func (db *DB) UpdateUser(ctx context.Context, u *store.User) error {
 	return db.write(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE users SET display_name = $1, password_hash = $2, disabled = $3 WHERE username_key = $4`,
-			u.DisplayName, u.PasswordHash, u.Disabled, nameKey(u.Username))
+			u.DisplayName, u.PasswordHash, u.Disabled, store.NameKey(u.Username))
 		if err != nil {
 			return fmt.Errorf("postgres: update user: %w", err)
 		}
@@ -66,7 +66,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *store.User) error {
 // DeleteUser removes the user.
 func (db *DB) DeleteUser(ctx context.Context, username string) error {
 	return db.write(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `DELETE FROM users WHERE username_key = $1`, nameKey(username))
+		tag, err := tx.Exec(ctx, `DELETE FROM users WHERE username_key = $1`, store.NameKey(username))
 		if err != nil {
 			return fmt.Errorf("postgres: delete user: %w", err)
 		}
@@ -87,16 +87,16 @@ const appCols = `client_id, display_name, secret_hash, created_at, secret_rotate
 
 // CreateApp stores a new app, setting CreatedAt (and SecretRotatedAt) when zero.
 func (db *DB) CreateApp(ctx context.Context, a *store.App) error {
-	at := createdAt(a.CreatedAt)
+	at := store.CreatedAt(a.CreatedAt)
 	rot := at
 	if !a.SecretRotatedAt.IsZero() {
-		rot = createdAt(a.SecretRotatedAt)
+		rot = store.CreatedAt(a.SecretRotatedAt)
 	}
 	err := db.write(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO apps (`+appCols+`) VALUES ($1, $2, $3, $4, $5)`,
 			a.ClientID, a.DisplayName, a.SecretHash, at, rot)
 		if _, ok := uniqueViolation(err); ok {
-			return alreadyExists("app", a.ClientID)
+			return store.ErrAlreadyExists("app", a.ClientID)
 		}
 		if err != nil {
 			return fmt.Errorf("postgres: create app: %w", err)
@@ -131,7 +131,7 @@ func (db *DB) ListApps(ctx context.Context) ([]*store.App, error) {
 func (db *DB) SetAppSecret(ctx context.Context, clientID, secretHash string, at time.Time) error {
 	return db.write(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE apps SET secret_hash = $1, secret_rotated_at = $2 WHERE client_id = $3`,
-			secretHash, createdAt(at), clientID)
+			secretHash, store.CreatedAt(at), clientID)
 		if err != nil {
 			return fmt.Errorf("postgres: set app secret: %w", err)
 		}
@@ -161,12 +161,12 @@ func scanApp(s scanner) (*store.App, error) {
 
 // PutSigningKey stores a new signing key, setting CreatedAt when zero.
 func (db *DB) PutSigningKey(ctx context.Context, k *store.SigningKey) error {
-	at := createdAt(k.CreatedAt)
+	at := store.CreatedAt(k.CreatedAt)
 	err := db.write(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO signing_keys (id, algorithm, private_key, created_at) VALUES ($1, $2, $3, $4)`,
 			k.ID, k.Algorithm, k.PrivateKey, at)
 		if _, ok := uniqueViolation(err); ok {
-			return alreadyExists("signing key", k.ID)
+			return store.ErrAlreadyExists("signing key", k.ID)
 		}
 		if err != nil {
 			return fmt.Errorf("postgres: put signing key: %w", err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bindery-dev/bindery/internal/errs"
 	"github.com/bindery-dev/bindery/internal/model"
+	"github.com/bindery-dev/bindery/internal/store"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -21,7 +22,7 @@ func (db *DB) CreateReport(ctx context.Context, r *model.Report) error {
 	if err != nil {
 		return fmt.Errorf("postgres: encode report definition: %w", err)
 	}
-	at := createdAt(r.CreatedAt)
+	at := store.CreatedAt(r.CreatedAt)
 	err = db.write(ctx, func(tx pgx.Tx) error {
 		if err := mustExist(ctx, tx, "workspaces", "workspace", r.WorkspaceID); err != nil {
 			return err
@@ -32,7 +33,7 @@ func (db *DB) CreateReport(ctx context.Context, r *model.Report) error {
 		_, err := tx.Exec(ctx, `INSERT INTO reports (`+reportCols+`) VALUES ($1, $2, $3, $4, $5, $6)`,
 			r.ID, r.WorkspaceID, r.Name, r.DatasetID, string(def), at)
 		if _, ok := uniqueViolation(err); ok {
-			return alreadyExists("report", r.ID)
+			return store.ErrAlreadyExists("report", r.ID)
 		}
 		if err != nil {
 			return fmt.Errorf("postgres: create report: %w", err)

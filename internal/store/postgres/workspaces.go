@@ -4,36 +4,27 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/bindery-dev/bindery/internal/errs"
 	"github.com/bindery-dev/bindery/internal/model"
+	"github.com/bindery-dev/bindery/internal/store"
 	"github.com/jackc/pgx/v5"
 )
 
 const workspaceCols = `id, name, description, capacity_id, created_at`
 
-// nameKey folds a workspace name (and a username) for the uniqueness check,
-// exactly as the sqlite store does: upper then lower folds the cases plain
-// lower-casing misses (e.g. 'ſ' and 's').
-func nameKey(name string) string { return strings.ToLower(strings.ToUpper(name)) }
-
-func duplicateName(name string) *errs.Error {
-	return errs.Conflict("DuplicateWorkspaceName", "a workspace named %q already exists", name)
-}
-
 // CreateWorkspace stores a new workspace, setting CreatedAt when zero. The
 // name must be free (case-insensitively) and the capacity, if any, must exist.
 func (db *DB) CreateWorkspace(ctx context.Context, w *model.Workspace) error {
-	at := createdAt(w.CreatedAt)
+	at := store.CreatedAt(w.CreatedAt)
 	err := db.write(ctx, func(tx pgx.Tx) error {
 		if err := checkWorkspace(ctx, tx, w); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx,
 			`INSERT INTO workspaces (id, name, name_key, description, capacity_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			w.ID, w.Name, nameKey(w.Name), w.Description, nullable(w.CapacityID), at)
+			w.ID, w.Name, store.NameKey(w.Name), w.Description, nullable(w.CapacityID), at)
 		return workspaceWriteErr("create", w, err)
 	})
 	if err == nil {
@@ -47,10 +38,10 @@ func (db *DB) CreateWorkspace(ctx context.Context, w *model.Workspace) error {
 // nodes race; the serializable transaction backs the capacity check.
 func checkWorkspace(ctx context.Context, tx pgx.Tx, w *model.Workspace) error {
 	var other string
-	err := tx.QueryRow(ctx, `SELECT id FROM workspaces WHERE name_key = $1 AND id <> $2`, nameKey(w.Name), w.ID).Scan(&other)
+	err := tx.QueryRow(ctx, `SELECT id FROM workspaces WHERE name_key = $1 AND id <> $2`, store.NameKey(w.Name), w.ID).Scan(&other)
 	switch {
 	case err == nil:
-		return duplicateName(w.Name)
+		return store.ErrDuplicateWorkspaceName(w.Name)
 	case !errors.Is(err, pgx.ErrNoRows):
 		return fmt.Errorf("postgres: check workspace name: %w", err)
 	}
@@ -67,9 +58,9 @@ func workspaceWriteErr(op string, w *model.Workspace, err error) error {
 	}
 	if c, ok := uniqueViolation(err); ok {
 		if c == "workspaces_name_key" {
-			return duplicateName(w.Name)
+			return store.ErrDuplicateWorkspaceName(w.Name)
 		}
-		return alreadyExists("workspace", w.ID)
+		return store.ErrAlreadyExists("workspace", w.ID)
 	}
 	return fmt.Errorf("postgres: %s workspace: %w", op, err)
 }
@@ -102,7 +93,7 @@ func (db *DB) UpdateWorkspace(ctx context.Context, w *model.Workspace) error {
 			return err
 		}
 		_, err := tx.Exec(ctx, `UPDATE workspaces SET name = $1, name_key = $2, description = $3, capacity_id = $4 WHERE id = $5`,
-			w.Name, nameKey(w.Name), w.Description, nullable(w.CapacityID), w.ID)
+			w.Name, store.NameKey(w.Name), w.Description, nullable(w.CapacityID), w.ID)
 		return workspaceWriteErr("update", w, err)
 	})
 }
@@ -122,7 +113,7 @@ func (db *DB) DeleteWorkspace(ctx context.Context, id string) ([]string, error) 
 			return err
 		}
 		if len(users) > 0 {
-			return inUse(fmt.Sprintf("workspace %q cannot be deleted: reports in other workspaces use its datasets", id), users)
+			return store.ErrDatasetInUse(fmt.Sprintf("workspace %q cannot be deleted: reports in other workspaces use its datasets", id), users)
 		}
 		// Assigned, not appended: a retried attempt starts over.
 		deleted, err = queryStrings(ctx, tx, `SELECT id FROM datasets WHERE workspace_id = $1 ORDER BY created_at, id`, id)
@@ -164,10 +155,6 @@ func scanWorkspace(s scanner) (*model.Workspace, error) {
 	return &w, nil
 }
 
-// identifierKey folds a member identifier: members, like dataset grants,
-// match their identifier case-insensitively.
-func identifierKey(id string) string { return strings.ToLower(id) }
-
 // ListMembers returns the workspace's members in the order they were added.
 func (db *DB) ListMembers(ctx context.Context, workspaceID string) ([]*model.Member, error) {
 	if err := mustExist(ctx, db.pool, "workspaces", "workspace", workspaceID); err != nil {
@@ -189,8 +176,8 @@ func (db *DB) PutMember(ctx context.Context, m *model.Member) error {
 			(workspace_id, identifier, identifier_key, display_name, principal_type, role, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (workspace_id, identifier_key) DO UPDATE SET identifier = excluded.identifier,
 				display_name = excluded.display_name, principal_type = excluded.principal_type, role = excluded.role`,
-			m.WorkspaceID, m.Identifier, identifierKey(m.Identifier), m.DisplayName, string(m.PrincipalType), string(m.Role),
-			createdAt(time.Time{}))
+			m.WorkspaceID, m.Identifier, store.IdentifierKey(m.Identifier), m.DisplayName, string(m.PrincipalType), string(m.Role),
+			store.CreatedAt(time.Time{}))
 		if err != nil {
 			return fmt.Errorf("postgres: put member: %w", err)
 		}
@@ -206,7 +193,7 @@ func (db *DB) DeleteMember(ctx context.Context, workspaceID, identifier string) 
 			return err
 		}
 		tag, err := tx.Exec(ctx, `DELETE FROM members WHERE workspace_id = $1 AND identifier_key = $2`,
-			workspaceID, identifierKey(identifier))
+			workspaceID, store.IdentifierKey(identifier))
 		if err != nil {
 			return fmt.Errorf("postgres: delete member: %w", err)
 		}

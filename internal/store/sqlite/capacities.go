@@ -9,22 +9,23 @@ import (
 
 	"github.com/bindery-dev/bindery/internal/errs"
 	"github.com/bindery-dev/bindery/internal/model"
+	"github.com/bindery-dev/bindery/internal/store"
 )
 
 const capacityCols = `id, display_name, sku, state, region, admins, limits, created_at`
 
 // CreateCapacity stores a new capacity, setting CreatedAt when zero.
 func (db *DB) CreateCapacity(ctx context.Context, c *model.Capacity) error {
-	admins, limits, err := capacityJSON(c)
+	admins, limits, err := store.CapacityJSON(c)
 	if err != nil {
 		return err
 	}
-	at := createdAt(c.CreatedAt)
+	at := store.CreatedAt(c.CreatedAt)
 	err = db.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO capacities (`+capacityCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, c.DisplayName, c.SKU, string(c.State), c.Region, admins, limits, formatTime(at))
 		if isUniqueViolation(err) {
-			return alreadyExists("capacity", c.ID)
+			return store.ErrAlreadyExists("capacity", c.ID)
 		}
 		if err != nil {
 			return fmt.Errorf("sqlite: create capacity: %w", err)
@@ -61,7 +62,7 @@ func (db *DB) ListCapacities(ctx context.Context) ([]*model.Capacity, error) {
 
 // UpdateCapacity replaces the capacity's display name, sku, state, region, admins and limits.
 func (db *DB) UpdateCapacity(ctx context.Context, c *model.Capacity) error {
-	admins, limits, err := capacityJSON(c)
+	admins, limits, err := store.CapacityJSON(c)
 	if err != nil {
 		return err
 	}
@@ -74,18 +75,6 @@ func (db *DB) UpdateCapacity(ctx context.Context, c *model.Capacity) error {
 		}
 		return requireOne(res, "capacity", c.ID)
 	})
-}
-
-func capacityJSON(c *model.Capacity) (admins, limits string, err error) {
-	a, err := json.Marshal(c.Admins)
-	if err != nil {
-		return "", "", fmt.Errorf("sqlite: encode capacity admins: %w", err)
-	}
-	l, err := json.Marshal(c.Limits)
-	if err != nil {
-		return "", "", fmt.Errorf("sqlite: encode capacity limits: %w", err)
-	}
-	return string(a), string(l), nil
 }
 
 func scanCapacity(s scanner) (*model.Capacity, error) {

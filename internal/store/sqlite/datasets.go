@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/bindery-dev/bindery/internal/errs"
 	"github.com/bindery-dev/bindery/internal/model"
+	"github.com/bindery-dev/bindery/internal/store"
 )
 
 const datasetCols = `id, workspace_id, name, storage_mode, configured_by, data_version, definition, created_at`
@@ -20,7 +20,7 @@ func (db *DB) CreateDataset(ctx context.Context, d *model.Dataset) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: encode dataset definition: %w", err)
 	}
-	at := createdAt(d.CreatedAt)
+	at := store.CreatedAt(d.CreatedAt)
 	err = db.write(ctx, func(tx *sql.Tx) error {
 		if err := mustExist(ctx, tx, "workspaces", "workspace", d.WorkspaceID); err != nil {
 			return err
@@ -28,7 +28,7 @@ func (db *DB) CreateDataset(ctx context.Context, d *model.Dataset) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO datasets (`+datasetCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			d.ID, d.WorkspaceID, d.Name, string(d.StorageMode), d.ConfiguredBy, d.DataVersion, string(def), formatTime(at))
 		if isUniqueViolation(err) {
-			return alreadyExists("dataset", d.ID)
+			return store.ErrAlreadyExists("dataset", d.ID)
 		}
 		if err != nil {
 			return fmt.Errorf("sqlite: create dataset: %w", err)
@@ -93,7 +93,7 @@ func (db *DB) DeleteDataset(ctx context.Context, id string) error {
 			return err
 		}
 		if len(users) > 0 {
-			return inUse(fmt.Sprintf("dataset %q cannot be deleted: reports use it", id), users)
+			return store.ErrDatasetInUse(fmt.Sprintf("dataset %q cannot be deleted: reports use it", id), users)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM datasets WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("sqlite: delete dataset: %w", err)
@@ -136,43 +136,22 @@ func scanDataset(s scanner) (*model.Dataset, error) {
 	return &d, err
 }
 
-// reportUse is a report that holds a dataset, for DatasetInUse errors.
-type reportUse struct{ id, name, datasetID string }
-
 // queryUsers runs a query selecting (report id, report name, dataset id).
-func queryUsers(ctx context.Context, q querier, query string, args ...any) ([]reportUse, error) {
+func queryUsers(ctx context.Context, q querier, query string, args ...any) ([]store.ReportUse, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: find reports using dataset: %w", err)
 	}
 	defer rows.Close()
-	var out []reportUse
+	var out []store.ReportUse
 	for rows.Next() {
-		var u reportUse
-		if err := rows.Scan(&u.id, &u.name, &u.datasetID); err != nil {
+		var u store.ReportUse
+		if err := rows.Scan(&u.ID, &u.Name, &u.DatasetID); err != nil {
 			return nil, fmt.Errorf("sqlite: find reports using dataset: %w", err)
 		}
 		out = append(out, u)
 	}
 	return out, rows.Err()
-}
-
-// inUse is the DatasetInUse conflict naming each report, also as a detail
-// whose target is the report id.
-func inUse(msg string, users []reportUse) *errs.Error {
-	names := make([]string, len(users))
-	details := make([]errs.Detail, len(users))
-	for i, u := range users {
-		names[i] = fmt.Sprintf("%q (%s)", u.name, u.id)
-		details[i] = errs.Detail{
-			Code:    "DatasetInUse",
-			Message: fmt.Sprintf("report %q uses dataset %s", u.name, u.datasetID),
-			Target:  u.id,
-		}
-	}
-	e := errs.Conflict("DatasetInUse", "%s: %s", msg, strings.Join(names, ", "))
-	e.Details = details
-	return e
 }
 
 // queryStrings returns the first column of every row.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/bindery-dev/bindery/internal/store"
 )
 
 // ErrSchemaTooNew is returned by Open when the database was migrated by a
@@ -204,7 +206,7 @@ func migrateMemberKeys(ctx context.Context, tx *sql.Tx) error {
 	}
 	seen := map[row]bool{}
 	for _, r := range all {
-		k := row{r.ws, identifierKey(r.id)}
+		k := row{r.ws, store.IdentifierKey(r.id)}
 		q := `UPDATE members SET identifier_key = ? WHERE workspace_id = ? AND identifier = ?`
 		args := []any{k.id, r.ws, r.id}
 		if seen[k] {

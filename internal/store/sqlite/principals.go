@@ -40,12 +40,12 @@ const userCols = `username, display_name, password_hash, disabled, created_at`
 
 // CreateUser stores a new user, setting CreatedAt when zero.
 func (db *DB) CreateUser(ctx context.Context, u *store.User) error {
-	at := createdAt(u.CreatedAt)
+	at := store.CreatedAt(u.CreatedAt)
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO users (username_key, `+userCols+`) VALUES (?, ?, ?, ?, ?, ?)`,
-			nameKey(u.Username), u.Username, u.DisplayName, u.PasswordHash, u.Disabled, formatTime(at))
+			store.NameKey(u.Username), u.Username, u.DisplayName, u.PasswordHash, u.Disabled, formatTime(at))
 		if isUniqueViolation(err) {
-			return errs.Conflict("DuplicateUser", "a user named %q already exists", u.Username)
+			return store.ErrDuplicateUser(u.Username)
 		}
 		if err != nil {
 			return fmt.Errorf("sqlite: create user: %w", err)
@@ -60,7 +60,7 @@ func (db *DB) CreateUser(ctx context.Context, u *store.User) error {
 
 // GetUser returns the user or a not-found error.
 func (db *DB) GetUser(ctx context.Context, username string) (*store.User, error) {
-	u, err := scanUser(db.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE username_key = ?`, nameKey(username)))
+	u, err := scanUser(db.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE username_key = ?`, store.NameKey(username)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.NotFound("user", username)
 	}
@@ -83,7 +83,7 @@ func (db *DB) ListUsers(ctx context.Context) ([]*store.User, error) {
 func (db *DB) UpdateUser(ctx context.Context, u *store.User) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET display_name = ?, password_hash = ?, disabled = ? WHERE username_key = ?`,
-			u.DisplayName, u.PasswordHash, u.Disabled, nameKey(u.Username))
+			u.DisplayName, u.PasswordHash, u.Disabled, store.NameKey(u.Username))
 		if err != nil {
 			return fmt.Errorf("sqlite: update user: %w", err)
 		}
@@ -94,7 +94,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *store.User) error {
 // DeleteUser removes the user.
 func (db *DB) DeleteUser(ctx context.Context, username string) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE username_key = ?`, nameKey(username))
+		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE username_key = ?`, store.NameKey(username))
 		if err != nil {
 			return fmt.Errorf("sqlite: delete user: %w", err)
 		}
@@ -117,16 +117,16 @@ const appCols = `client_id, display_name, secret_hash, created_at, secret_rotate
 
 // CreateApp stores a new app, setting CreatedAt (and SecretRotatedAt) when zero.
 func (db *DB) CreateApp(ctx context.Context, a *store.App) error {
-	at := createdAt(a.CreatedAt)
+	at := store.CreatedAt(a.CreatedAt)
 	rot := at
 	if !a.SecretRotatedAt.IsZero() {
-		rot = createdAt(a.SecretRotatedAt)
+		rot = store.CreatedAt(a.SecretRotatedAt)
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO apps (`+appCols+`) VALUES (?, ?, ?, ?, ?)`,
 			a.ClientID, a.DisplayName, a.SecretHash, formatTime(at), formatTime(rot))
 		if isUniqueViolation(err) {
-			return alreadyExists("app", a.ClientID)
+			return store.ErrAlreadyExists("app", a.ClientID)
 		}
 		if err != nil {
 			return fmt.Errorf("sqlite: create app: %w", err)
@@ -164,7 +164,7 @@ func (db *DB) ListApps(ctx context.Context) ([]*store.App, error) {
 func (db *DB) SetAppSecret(ctx context.Context, clientID, secretHash string, at time.Time) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE apps SET secret_hash = ?, secret_rotated_at = ? WHERE client_id = ?`,
-			secretHash, formatTime(createdAt(at)), clientID)
+			secretHash, formatTime(store.CreatedAt(at)), clientID)
 		if err != nil {
 			return fmt.Errorf("sqlite: set app secret: %w", err)
 		}
@@ -197,12 +197,12 @@ func scanApp(s scanner) (*store.App, error) {
 
 // PutSigningKey stores a new signing key, setting CreatedAt when zero.
 func (db *DB) PutSigningKey(ctx context.Context, k *store.SigningKey) error {
-	at := createdAt(k.CreatedAt)
+	at := store.CreatedAt(k.CreatedAt)
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO signing_keys (id, algorithm, private_key, created_at) VALUES (?, ?, ?, ?)`,
 			k.ID, k.Algorithm, k.PrivateKey, formatTime(at))
 		if isUniqueViolation(err) {
-			return alreadyExists("signing key", k.ID)
+			return store.ErrAlreadyExists("signing key", k.ID)
 		}
 		if err != nil {
 			return fmt.Errorf("sqlite: put signing key: %w", err)

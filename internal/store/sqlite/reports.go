@@ -9,6 +9,7 @@ import (
 
 	"github.com/bindery-dev/bindery/internal/errs"
 	"github.com/bindery-dev/bindery/internal/model"
+	"github.com/bindery-dev/bindery/internal/store"
 )
 
 const reportCols = `id, workspace_id, name, dataset_id, definition, created_at`
@@ -20,7 +21,7 @@ func (db *DB) CreateReport(ctx context.Context, r *model.Report) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: encode report definition: %w", err)
 	}
-	at := createdAt(r.CreatedAt)
+	at := store.CreatedAt(r.CreatedAt)
 	err = db.write(ctx, func(tx *sql.Tx) error {
 		if err := mustExist(ctx, tx, "workspaces", "workspace", r.WorkspaceID); err != nil {
 			return err
@@ -31,7 +32,7 @@ func (db *DB) CreateReport(ctx context.Context, r *model.Report) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO reports (`+reportCols+`) VALUES (?, ?, ?, ?, ?, ?)`,
 			r.ID, r.WorkspaceID, r.Name, r.DatasetID, string(def), formatTime(at))
 		if isUniqueViolation(err) {
-			return alreadyExists("report", r.ID)
+			return store.ErrAlreadyExists("report", r.ID)
 		}
 		if err != nil {
 			return fmt.Errorf("sqlite: create report: %w", err)

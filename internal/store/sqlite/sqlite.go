@@ -204,15 +204,6 @@ func mustExist(ctx context.Context, q querier, table, what, id string) error {
 // timeFormat is fixed-width so that text order is time order.
 const timeFormat = "2006-01-02T15:04:05.000000Z"
 
-// createdAt returns the creation time to store: now when t is zero, else t,
-// in UTC at microsecond precision (what PostgreSQL keeps too).
-func createdAt(t time.Time) time.Time {
-	if t.IsZero() {
-		t = time.Now()
-	}
-	return t.UTC().Truncate(time.Microsecond)
-}
-
 func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 
 func parseTime(s string) (time.Time, error) {
@@ -231,11 +222,6 @@ func isUniqueViolation(err error) bool {
 	}
 	c := se.Code()
 	return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
-}
-
-// alreadyExists is the conflict for a create whose id is taken.
-func alreadyExists(what, id string) *errs.Error {
-	return errs.Conflict("AlreadyExists", "%s %q already exists", what, id)
 }
 
 // nullable stores "" as NULL (for optional references).

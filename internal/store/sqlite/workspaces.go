@@ -10,29 +10,22 @@ import (
 
 	"github.com/bindery-dev/bindery/internal/errs"
 	"github.com/bindery-dev/bindery/internal/model"
+	"github.com/bindery-dev/bindery/internal/store"
 )
 
 const workspaceCols = `id, name, description, capacity_id, created_at`
 
-// nameKey folds a workspace name for the uniqueness check. Upper then lower
-// folds the cases plain lower-casing misses (e.g. 'ſ' and 's').
-func nameKey(name string) string { return strings.ToLower(strings.ToUpper(name)) }
-
-func duplicateName(name string) *errs.Error {
-	return errs.Conflict("DuplicateWorkspaceName", "a workspace named %q already exists", name)
-}
-
 // CreateWorkspace stores a new workspace, setting CreatedAt when zero. The
 // name must be free (case-insensitively) and the capacity, if any, must exist.
 func (db *DB) CreateWorkspace(ctx context.Context, w *model.Workspace) error {
-	at := createdAt(w.CreatedAt)
+	at := store.CreatedAt(w.CreatedAt)
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		if err := checkWorkspace(ctx, tx, w); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx,
 			`INSERT INTO workspaces (id, name, name_key, description, capacity_id, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			w.ID, w.Name, nameKey(w.Name), w.Description, nullable(w.CapacityID), formatTime(at))
+			w.ID, w.Name, store.NameKey(w.Name), w.Description, nullable(w.CapacityID), formatTime(at))
 		return workspaceWriteErr("create", w, err)
 	})
 	if err == nil {
@@ -45,10 +38,10 @@ func (db *DB) CreateWorkspace(ctx context.Context, w *model.Workspace) error {
 // and an existing capacity.
 func checkWorkspace(ctx context.Context, tx *sql.Tx, w *model.Workspace) error {
 	var other string
-	err := tx.QueryRowContext(ctx, `SELECT id FROM workspaces WHERE name_key = ? AND id <> ?`, nameKey(w.Name), w.ID).Scan(&other)
+	err := tx.QueryRowContext(ctx, `SELECT id FROM workspaces WHERE name_key = ? AND id <> ?`, store.NameKey(w.Name), w.ID).Scan(&other)
 	switch {
 	case err == nil:
-		return duplicateName(w.Name)
+		return store.ErrDuplicateWorkspaceName(w.Name)
 	case !errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("sqlite: check workspace name: %w", err)
 	}
@@ -65,9 +58,9 @@ func workspaceWriteErr(op string, w *model.Workspace, err error) error {
 	case err == nil:
 		return nil
 	case isUniqueViolation(err) && strings.Contains(err.Error(), "name_key"):
-		return duplicateName(w.Name)
+		return store.ErrDuplicateWorkspaceName(w.Name)
 	case isUniqueViolation(err):
-		return alreadyExists("workspace", w.ID)
+		return store.ErrAlreadyExists("workspace", w.ID)
 	}
 	return fmt.Errorf("sqlite: %s workspace: %w", op, err)
 }
@@ -103,7 +96,7 @@ func (db *DB) UpdateWorkspace(ctx context.Context, w *model.Workspace) error {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE workspaces SET name = ?, name_key = ?, description = ?, capacity_id = ? WHERE id = ?`,
-			w.Name, nameKey(w.Name), w.Description, nullable(w.CapacityID), w.ID)
+			w.Name, store.NameKey(w.Name), w.Description, nullable(w.CapacityID), w.ID)
 		return workspaceWriteErr("update", w, err)
 	})
 }
@@ -123,7 +116,7 @@ func (db *DB) DeleteWorkspace(ctx context.Context, id string) ([]string, error) 
 			return err
 		}
 		if len(users) > 0 {
-			return inUse(fmt.Sprintf("workspace %q cannot be deleted: reports in other workspaces use its datasets", id), users)
+			return store.ErrDatasetInUse(fmt.Sprintf("workspace %q cannot be deleted: reports in other workspaces use its datasets", id), users)
 		}
 		deleted, err = queryStrings(ctx, tx, `SELECT id FROM datasets WHERE workspace_id = ? ORDER BY created_at, id`, id)
 		if err != nil {
@@ -163,10 +156,6 @@ func scanWorkspace(s scanner) (*model.Workspace, error) {
 	return &w, err
 }
 
-// identifierKey folds a member identifier: members, like dataset grants,
-// match their identifier case-insensitively.
-func identifierKey(id string) string { return strings.ToLower(id) }
-
 // ListMembers returns the workspace's members in the order they were added.
 func (db *DB) ListMembers(ctx context.Context, workspaceID string) ([]*model.Member, error) {
 	if err := mustExist(ctx, db.r, "workspaces", "workspace", workspaceID); err != nil {
@@ -191,8 +180,8 @@ func (db *DB) PutMember(ctx context.Context, m *model.Member) error {
 			(workspace_id, identifier, identifier_key, display_name, principal_type, role, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (workspace_id, identifier_key) DO UPDATE SET identifier = excluded.identifier,
 				display_name = excluded.display_name, principal_type = excluded.principal_type, role = excluded.role`,
-			m.WorkspaceID, m.Identifier, identifierKey(m.Identifier), m.DisplayName, string(m.PrincipalType), string(m.Role),
-			formatTime(createdAt(time.Time{})))
+			m.WorkspaceID, m.Identifier, store.IdentifierKey(m.Identifier), m.DisplayName, string(m.PrincipalType), string(m.Role),
+			formatTime(store.CreatedAt(time.Time{})))
 		if err != nil {
 			return fmt.Errorf("sqlite: put member: %w", err)
 		}
@@ -208,7 +197,7 @@ func (db *DB) DeleteMember(ctx context.Context, workspaceID, identifier string) 
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM members WHERE workspace_id = ? AND identifier_key = ?`,
-			workspaceID, identifierKey(identifier))
+			workspaceID, store.IdentifierKey(identifier))
 		if err != nil {
 			return fmt.Errorf("sqlite: delete member: %w", err)
 		}
