@@ -38,8 +38,8 @@ type Tokens interface {
 	ListTokens(ctx context.Context, f TokenFilter) ([]*TokenRecord, error)
 	// RevokeToken marks a token revoked; revoking twice keeps the first revocation.
 	RevokeToken(ctx context.Context, tokenID, by string, at time.Time) error
-	// ListRevoked returns the ids of revoked tokens that expire after now.
-	ListRevoked(ctx context.Context, now time.Time) ([]string, error)
+	// ListRevoked returns the revoked tokens that expire after now, with their expiry.
+	ListRevoked(ctx context.Context, now time.Time) ([]RevokedToken, error)
 
 	// ReplaceEmbedKeys stores the complete set of signing keys (JWK JSON each) in one transaction.
 	ReplaceEmbedKeys(ctx context.Context, keys [][]byte) error
@@ -59,6 +59,12 @@ type TokenRecord struct {
 	Claims     json.RawMessage // reports, datasets, target workspaces, identities
 	RevokedAt  time.Time       // zero when not revoked
 	RevokedBy  string
+}
+
+// RevokedToken is a revoked token that has not expired yet.
+type RevokedToken struct {
+	TokenID string
+	Expiry  time.Time
 }
 
 // TokenFilter narrows ListTokens.

@@ -102,17 +102,13 @@ func (s *Service) Revoke(ctx context.Context, p *auth.Principal, tokenID string)
 // RevocationLoader reads the shared store's revocations, for embedtoken.NewRevocationList.
 func RevocationLoader(st store.Tokens, now func() time.Time) embedtoken.RevocationLoader {
 	return func(ctx context.Context) ([]embedtoken.Revocation, error) {
-		ids, err := st.ListRevoked(ctx, now())
+		revoked, err := st.ListRevoked(ctx, now())
 		if err != nil {
 			return nil, err
 		}
-		out := make([]embedtoken.Revocation, 0, len(ids))
-		for _, id := range ids {
-			r, err := st.GetToken(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, embedtoken.Revocation{TokenID: id, Expiry: r.Expiry})
+		out := make([]embedtoken.Revocation, len(revoked))
+		for i, r := range revoked {
+			out[i] = embedtoken.Revocation{TokenID: r.TokenID, Expiry: r.Expiry}
 		}
 		return out, nil
 	}

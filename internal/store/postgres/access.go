@@ -151,10 +151,24 @@ func (db *DB) RevokeToken(ctx context.Context, tokenID, by string, at time.Time)
 	})
 }
 
-// ListRevoked returns the ids of revoked tokens that are not yet expired.
-func (db *DB) ListRevoked(ctx context.Context, now time.Time) ([]string, error) {
-	return queryStrings(ctx, db.pool, `SELECT token_id FROM embed_tokens WHERE revoked_at IS NOT NULL AND expiry > $1 ORDER BY token_id`,
-		now.UTC())
+// ListRevoked returns the revoked tokens that are not yet expired.
+func (db *DB) ListRevoked(ctx context.Context, now time.Time) ([]store.RevokedToken, error) {
+	rows, err := db.pool.Query(ctx, `SELECT token_id, expiry FROM embed_tokens WHERE revoked_at IS NOT NULL AND expiry > $1
+		ORDER BY token_id`, now.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list revoked: %w", err)
+	}
+	defer rows.Close()
+	out := []store.RevokedToken{}
+	for rows.Next() {
+		var r store.RevokedToken
+		if err := rows.Scan(&r.TokenID, &r.Expiry); err != nil {
+			return nil, fmt.Errorf("postgres: list revoked: %w", err)
+		}
+		r.Expiry = r.Expiry.UTC()
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // ReplaceEmbedKeys stores the whole key set atomically.

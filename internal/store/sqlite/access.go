@@ -226,21 +226,25 @@ func (db *DB) RevokeToken(ctx context.Context, tokenID, by string, at time.Time)
 	})
 }
 
-// ListRevoked returns the ids of revoked tokens that are not yet expired.
-func (db *DB) ListRevoked(ctx context.Context, now time.Time) ([]string, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT token_id FROM embed_tokens WHERE revoked_at IS NOT NULL AND expiry > ?`,
-		formatTime(now.UTC()))
+// ListRevoked returns the revoked tokens that are not yet expired.
+func (db *DB) ListRevoked(ctx context.Context, now time.Time) ([]store.RevokedToken, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT token_id, expiry FROM embed_tokens WHERE revoked_at IS NOT NULL AND expiry > ?
+		ORDER BY token_id`, formatTime(now.UTC()))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list revoked: %w", err)
 	}
 	defer rows.Close()
-	out := []string{}
+	out := []store.RevokedToken{}
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var r store.RevokedToken
+		var exp string
+		if err := rows.Scan(&r.TokenID, &exp); err != nil {
 			return nil, err
 		}
-		out = append(out, id)
+		if r.Expiry, err = parseTime(exp); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
 	}
 	return out, rows.Err()
 }

@@ -102,7 +102,7 @@ func testTokens(t *testing.T, open Opener) {
 	}
 	rev, err := s.ListRevoked(ctx, now)
 	must(t, err)
-	if len(rev) != 1 || rev[0] != "t1" {
+	if len(rev) != 1 || rev[0].TokenID != "t1" || !rev[0].Expiry.Equal(now.Add(time.Hour)) {
 		t.Fatalf("revoked and unexpired = %v", rev)
 	}
 
